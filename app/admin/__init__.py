@@ -1,0 +1,58 @@
+"""Admin blueprint: everything behind the login."""
+from functools import wraps
+
+from flask import Blueprint, abort, request
+from flask_login import current_user, login_required
+
+from ..models import Listing
+from ..rendering import render
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Every admin page needs a signed-in user; admin pages are never cached."""
+
+
+@bp.after_request
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def editor_required(view):
+    """Refuse viewers on the server, whatever the page showed them."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.can_edit:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def listing_for_user(listing_id: int) -> Listing:
+    """Return a listing of the user's unit (any unit for a superadmin), else 404."""
+    listing = Listing.get_or_none(Listing.id == listing_id)
+    if listing is None or (current_user.role != "superadmin"
+                           and listing.unit_id != current_user.unit_id):
+        abort(404)
+    return listing
+
+
+@bp.route("/")
+def dashboard():
+    from ..listings import admin_listings
+    mine = admin_listings(current_user)
+    counts = {
+        "terbit": mine.where(Listing.is_published == True).count(),  # noqa: E712
+        "draf": mine.where(Listing.is_published == False).count(),  # noqa: E712
+        "sampah": admin_listings(current_user, status="sampah").count(),
+    }
+    recent = list(mine.limit(5))
+    return render("admin/dashboard.html", counts=counts, recent=recent,
+                  args=request.args)
+
+
+from . import listings  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,221 @@
+"""Admin routes for listings: list, create, edit, publish, confirm, delete, restore."""
+import datetime as dt
+
+from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from .. import listings as domain
+from ..models import CONTACT_RELATIONS, Client, Listing
+from ..phones import display_phone, parse_phone
+from ..publishing import PublishError, adult_cutoff
+from ..rendering import is_fragment_request, render
+from . import bp, editor_required, listing_for_user
+from .forms import ListingForm
+
+
+class EmptyForm(FlaskForm):
+    """A button-only action: just the CSRF token."""
+
+
+@bp.route("/jasa")
+def listing_index():
+    status = request.args.get("status", "semua")
+    if status not in domain.STATUSES:
+        status = "semua"
+    text = request.args.get("q", "")[:100]
+    page = request.args.get("hal", 1, type=int) or 1
+    page = max(page, 1)
+    query = domain.admin_listings(current_user, text, status)
+    per_page = current_app.config["PAGE_SIZE"]
+    total = query.count()
+    rows = list(query.paginate(page, per_page))
+    return render("admin/listings.html", "results", rows=rows, total=total, page=page,
+                  pages=max((total + per_page - 1) // per_page, 1), status=status, q=text,
+                  statuses=domain.STATUSES, form=EmptyForm())
+
+
+def _listing_form(listing=None, client=None):
+    form = ListingForm().set_choices() if request.method == "POST" else None
+    if form is None:
+        form = ListingForm(formdata=None).set_choices()
+        _fill(form, listing, client)
+    return form
+
+
+def _fill(form, listing, client):
+    """Prefill a blank form from the saved listing, its client and latest consent."""
+    client = client or (listing.client if listing else None)
+    form.consent_officer_name.data = current_user.full_name or current_user.username
+    form.client_supervising_officer.data = current_user.full_name
+    form.contact_relation.data = "klien"
+    if client:
+        for field in domain.CLIENT_FIELDS:
+            form["client_" + field].data = getattr(client, field)
+        consent = client.consents.order_by(-client.consents.model.id).first()
+        if consent:
+            for field in domain.CONSENT_FIELDS:
+                form["consent_" + field].data = getattr(consent, field)
+    if listing:
+        for field in domain.LISTING_FIELDS:
+            form[field].data = getattr(listing, field)
+        form.region_id.data = listing.region_id or 0
+        form.phone.data = display_phone(listing.phone)
+        form.publish.data = listing.is_published
+        form.version.data = listing.version
+
+
+def _field_check(form, name):
+    """Validate one field for inline feedback: (error, hint)."""
+    form.validate()
+    errors = form.errors.get(name)
+    if errors:
+        return errors[0], ""
+    field = form[name]
+    if name == "phone":
+        try:
+            phone = parse_phone(field.data)
+        except ValueError as exc:
+            return str(exc), ""
+        kind = "nomor HP: tombol WhatsApp tersedia" if phone.is_mobile else \
+            "nomor telepon rumah/kantor: tanpa tombol WhatsApp"
+        return "", f"{display_phone(phone.e164)} — {kind}."
+    if name == "client_birth_date" and field.data and field.data > adult_cutoff(dt.date.today()):
+        return "Klien belum 18 tahun: jasanya tidak boleh diterbitkan.", ""
+    if name in ("title", "display_name", "description"):
+        try:
+            domain.check_public_text(form.client_full_name.data or "", {name: field.data})
+        except domain.FieldError as exc:
+            return exc.message, ""
+    return "", ""
+
+
+def _save(form, listing, client):
+    """Run the save; put any refusal on the form. Returns the listing or None."""
+    if not form.validate():
+        return None
+    upload = form.photo.data
+    photo_bytes = upload.read() if upload and getattr(upload, "filename", "") else None
+    try:
+        return domain.save_listing(listing, client, form.domain_data(), current_user,
+                                   photo_bytes)
+    except domain.FieldError as exc:
+        form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
+    except PublishError as exc:
+        form.publish.errors = list(exc.problems)
+    except domain.ConflictError as exc:
+        labels = [str(form[f].label.text) for f in exc.changed if f in form]
+        form.version.errors = [
+            "Jasa ini baru saja diubah oleh admin lain. Perubahan Anda belum disimpan. "
+            + ("Yang berubah: " + ", ".join(labels) + ". " if labels else "")
+            + "Muat ulang halaman untuk melihat versi terbaru, lalu ulangi perubahan Anda."]
+    return None
+
+
+def _entry_page(form, listing, client, action):
+    name = request.form.get("_validate_field")
+    if name and name in form and is_fragment_request():
+        error, hint = _field_check(form, name)
+        return render("admin/_field_msg.html", name=name, error=error, hint=hint)
+    return render("admin/listing_form.html", form=form, listing=listing, client=client,
+                  action=action, relations=CONTACT_RELATIONS)
+
+
+@bp.route("/jasa/baru", methods=["GET", "POST"])
+@editor_required
+def listing_new():
+    client = None
+    client_id = request.args.get("klien", type=int)
+    if client_id:
+        client = Client.get_or_none(Client.id == client_id, Client.deleted_at.is_null())
+        if client is None or (current_user.role != "superadmin"
+                              and client.unit_id != current_user.unit_id):
+            abort(404)
+    form = _listing_form(client=client)
+    action = url_for("admin.listing_new", klien=client_id) if client_id else url_for("admin.listing_new")
+    if request.method == "POST" and not request.form.get("_validate_field"):
+        listing = _save(form, None, client)
+        if listing:
+            flash(_saved_message(listing), "success")
+            return redirect(url_for("admin.listing_edit", listing_id=listing.id), 303)
+    return _entry_page(form, None, client, action)
+
+
+@bp.route("/jasa/<int:listing_id>/ubah", methods=["GET", "POST"])
+@editor_required
+def listing_edit(listing_id):
+    listing = listing_for_user(listing_id)
+    form = _listing_form(listing=listing)
+    if request.method == "POST" and not request.form.get("_validate_field"):
+        saved = _save(form, listing, None)
+        if saved:
+            flash(_saved_message(saved), "success")
+            return redirect(url_for("admin.listing_edit", listing_id=saved.id), 303)
+    return _entry_page(form, listing, listing.client,
+                       url_for("admin.listing_edit", listing_id=listing.id))
+
+
+def _saved_message(listing):
+    if listing.is_published:
+        return f"Tersimpan dan terbit: “{listing.title}” sudah tampil di halaman publik."
+    return f"Tersimpan sebagai draf: “{listing.title}” belum tampil di halaman publik."
+
+
+def _row_or_back(listing, message=None, error=None):
+    """Answer a row action: the updated row for htmx, a redirect otherwise."""
+    if is_fragment_request():
+        return render("admin/_listing_row.html", row=listing, form=EmptyForm(), error=error)
+    if error:
+        flash(error, "error")
+    elif message:
+        flash(message, "success")
+    return redirect(request.referrer or url_for("admin.listing_index"), 303)
+
+
+@bp.route("/jasa/<int:listing_id>/terbit", methods=["POST"])
+@editor_required
+def listing_toggle(listing_id):
+    listing = listing_for_user(listing_id)
+    want = request.form.get("terbit") == "1"
+    try:
+        domain.set_published(listing, want, current_user)
+    except PublishError as exc:
+        return _row_or_back(listing, error=" ".join(exc.problems))
+    return _row_or_back(listing, "Jasa diterbitkan." if want else "Jasa tidak lagi tayang.")
+
+
+@bp.route("/jasa/<int:listing_id>/konfirmasi", methods=["POST"])
+@editor_required
+def listing_confirm(listing_id):
+    listing = domain.confirm_listing(listing_for_user(listing_id), current_user)
+    return _row_or_back(listing, "Kontak dikonfirmasi hari ini.")
+
+
+@bp.route("/jasa/<int:listing_id>/hapus", methods=["POST"])
+@editor_required
+def listing_delete(listing_id):
+    listing = domain.delete_listing(listing_for_user(listing_id), current_user)
+    if is_fragment_request():
+        return ""
+    flash(f"“{listing.title}” dipindah ke tempat sampah. Bisa dipulihkan.", "success")
+    return redirect(url_for("admin.listing_index"), 303)
+
+
+@bp.route("/jasa/<int:listing_id>/pulihkan", methods=["POST"])
+@editor_required
+def listing_restore(listing_id):
+    listing = domain.restore_listing(listing_for_user(listing_id), current_user)
+    if is_fragment_request():
+        return ""
+    flash(f"“{listing.title}” dipulihkan sebagai draf.", "success")
+    return redirect(url_for("admin.listing_index", status="sampah"), 303)
+
+
+@bp.route("/foto/<path:name>")
+def photo(name):
+    """Photos for admins, whatever the publish state."""
+    listing = Listing.get_or_none((Listing.photo == name) | (Listing.photo_thumb == name))
+    if listing is None:
+        abort(404)
+    listing_for_user(listing.id)
+    return send_from_directory(current_app.config["UPLOAD_DIR"], name)

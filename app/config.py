@@ -1,0 +1,61 @@
+"""Settings from environment variables (RAJA_KEMAS_*) and the instance folder."""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "static"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+PREFIX = "RAJA_KEMAS_"
+
+# name -> (default, type); every one can be overridden by RAJA_KEMAS_<NAME>
+DEFAULTS = {
+    "OFFICE_NAME": ("Bapas Kelas II Polewali", str),
+    "OFFICE_ADDRESS": ("Jl. Jenderal Sudirman, Polewali, Polewali Mandar, Sulawesi Barat", str),
+    "OFFICE_PHONE": ("", str),
+    "OFFICE_EMAIL": ("", str),
+    "PARENT_ORGANISATION": ("Kementerian Imigrasi dan Pemasyarakatan Republik Indonesia", str),
+    "APP_NAME": ("Raja Kemas", str),
+    "APP_TAGLINE": ("Jasa dan karya klien pemasyarakatan Bapas Polewali", str),
+    "KIOSK_INTERVAL": (12, int),
+    "MAX_UPLOAD_MB": (8, int),
+    "MAX_IMAGE_PIXELS": (40_000_000, int),
+    "PAGE_SIZE": (20, int),
+    "LOGIN_FAILURES_BEFORE_DELAY": (5, int),
+}
+
+
+def instance_path() -> Path:
+    """Return the instance folder: RAJA_KEMAS_INSTANCE or ./instance."""
+    return Path(os.environ.get(PREFIX + "INSTANCE", Path.cwd() / "instance")).resolve()
+
+
+def _secret_key(folder: Path) -> str:
+    """Read SECRET_KEY from the environment, else from a file made on first use."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+def load_settings(folder: Path) -> dict:
+    """Build the Flask config mapping for an instance folder from the environment."""
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = {}
+    for name, (default, kind) in DEFAULTS.items():
+        raw = os.environ.get(PREFIX + name)
+        settings[name] = kind(raw) if raw not in (None, "") else default
+    settings["SECRET_KEY"] = _secret_key(folder)
+    settings["DATABASE_URL"] = os.environ.get(
+        "DATABASE_URL", "sqlite:///" + (folder / "raja_kemas.db").as_posix())
+    settings["UPLOAD_DIR"] = str(folder / "uploads")
+    settings["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
+    settings["SESSION_COOKIE_HTTPONLY"] = True
+    settings["SESSION_COOKIE_SAMESITE"] = "Lax"
+    settings["WTF_CSRF_TIME_LIMIT"] = None
+    return settings

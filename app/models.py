@@ -1,0 +1,206 @@
+"""The entities of DESIGN.md. Names are English; what people read is Indonesian."""
+import datetime as dt
+
+from flask_login import UserMixin
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
+                    IntegerField, TextField)
+
+from .db import BaseModel
+
+
+def now():
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class Unit(BaseModel):
+    """A Bapas office."""
+    name = CharField()
+    slug = CharField(unique=True)
+    address = TextField(default="")
+    phone = CharField(default="")
+    email = CharField(default="")
+    kabupaten_served = TextField(default="")  # comma-separated kabupaten names
+    created_at = DateTimeField(default=now)
+
+
+ROLES = {
+    "superadmin": "Superadmin",
+    "admin": "Admin",
+    "viewer": "Peninjau",
+}
+
+
+class User(UserMixin, BaseModel):
+    unit = ForeignKeyField(Unit, backref="users")
+    username = CharField(unique=True)
+    full_name = CharField(default="")
+    password_hash = CharField()
+    role = CharField(default="admin")
+    is_enabled = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+    last_login_at = DateTimeField(null=True)
+
+    @property
+    def is_active(self):
+        return self.is_enabled
+
+    @property
+    def can_edit(self):
+        return self.role in ("superadmin", "admin")
+
+    @property
+    def role_label(self):
+        return ROLES.get(self.role, self.role)
+
+
+class Category(BaseModel):
+    slug = CharField(unique=True)
+    name = CharField()
+    keywords = TextField(default="")  # synonyms separated by |
+    sort_order = IntegerField(default=0)
+
+    @property
+    def keyword_list(self):
+        return [k.strip() for k in self.keywords.split("|") if k.strip()]
+
+
+class Region(BaseModel):
+    """A kecamatan with its kabupaten, keyed by the Ministry of Home Affairs code."""
+    code = CharField(unique=True)
+    province = CharField()
+    kabupaten = CharField(index=True)
+    kecamatan = CharField()
+    aliases = TextField(default="")
+
+    @property
+    def label(self):
+        return f"{self.kecamatan}, {self.kabupaten}"
+
+
+class Client(BaseModel):
+    """Klien pemasyarakatan. Internal only: nothing here is ever public."""
+    unit = ForeignKeyField(Unit, backref="clients")
+    full_name = CharField()
+    register_number = CharField(default="")
+    birth_date = DateField(null=True)
+    supervising_officer = CharField(default="")
+    supervision_end_date = DateField(null=True)
+    internal_notes = TextField(default="")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    deleted_at = DateTimeField(null=True)
+    version = IntegerField(default=1)
+
+    def age_on(self, day):
+        if not self.birth_date:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    def active_consent(self, day=None):
+        """Return the newest consent valid on `day`, or None."""
+        day = day or dt.date.today()
+        return (Consent.select()
+                .where(Consent.client == self, Consent.withdrawn_at.is_null(),
+                       Consent.given_on <= day,
+                       (Consent.valid_until.is_null()) | (Consent.valid_until >= day))
+                .order_by(Consent.id.desc()).first())
+
+
+class Consent(BaseModel):
+    """The client's recorded agreement to publish; a new row for each version."""
+    client = ForeignKeyField(Client, backref="consents", on_delete="CASCADE")
+    given_on = DateField()
+    officer_name = CharField()
+    recorded_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    form_reference = CharField(default="")
+    scope_name = BooleanField(default=True)
+    scope_photo = BooleanField(default=False)
+    scope_phone = BooleanField(default=True)
+    valid_until = DateField(null=True)
+    withdrawn_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+
+
+CONTACT_RELATIONS = {
+    "klien": "Klien sendiri",
+    "keluarga": "Anggota keluarga",
+    "petugas": "Petugas Bapas",
+}
+
+
+class Listing(BaseModel):
+    """A service a client offers: the public part of the record."""
+    unit = ForeignKeyField(Unit, backref="listings")
+    client = ForeignKeyField(Client, backref="listings")
+    category = ForeignKeyField(Category, backref="listings")
+    region = ForeignKeyField(Region, null=True, backref="listings")
+    title = CharField()
+    slug = CharField()
+    description = TextField(default="")
+    service_area = CharField(default="")
+    price_hint = CharField(default="")
+    working_hours = CharField(default="")
+    display_name = CharField(default="")
+    contact_name = CharField(default="")
+    contact_relation = CharField(default="klien")
+    phone = CharField(default="")  # E.164, e.g. +6281234567890
+    phone_is_mobile = BooleanField(default=False)
+    photo = CharField(null=True)  # stored file names, random
+    photo_thumb = CharField(null=True)
+    photo_width = IntegerField(null=True)
+    photo_height = IntegerField(null=True)
+    thumb_width = IntegerField(null=True)
+    thumb_height = IntegerField(null=True)
+    is_published = BooleanField(default=False, index=True)
+    published_at = DateTimeField(null=True)
+    publish_until = DateField(null=True)
+    featured = BooleanField(default=False)
+    last_confirmed_at = DateField(default=dt.date.today)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now, index=True)
+    updated_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    deleted_at = DateTimeField(null=True)
+    version = IntegerField(default=1)
+
+
+class AuditEvent(BaseModel):
+    """Who changed what, when, from where. Written, never edited."""
+    created_at = DateTimeField(default=now, index=True)
+    user = ForeignKeyField(User, null=True, on_delete="SET NULL")
+    username = CharField(default="")
+    action = CharField()
+    entity = CharField(default="")
+    entity_id = IntegerField(null=True)
+    before = TextField(default="")  # JSON
+    after = TextField(default="")  # JSON
+    address = CharField(default="")
+
+
+class LoginFailure(BaseModel):
+    """One failed login, keyed by account and by address, for throttling."""
+    key = CharField(index=True)  # "user:<name>" or "ip:<address>"
+    created_at = DateTimeField(default=now, index=True)
+
+
+class SetupToken(BaseModel):
+    """A one-time link that lets the first superadmin choose a password."""
+    token_hash = CharField(unique=True)
+    created_at = DateTimeField(default=now)
+    used_at = DateTimeField(null=True)
+
+
+class DailyStat(BaseModel):
+    """Aggregate counts per listing per day; no visitor data."""
+    listing = ForeignKeyField(Listing, backref="stats", on_delete="CASCADE")
+    day = DateField()
+    views = IntegerField(default=0)
+    whatsapp_taps = IntegerField(default=0)
+    phone_taps = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("listing", "day"), True),)
+
+
+ALL_MODELS = [Unit, User, Category, Region, Client, Consent, Listing, AuditEvent,
+              LoginFailure, SetupToken, DailyStat]

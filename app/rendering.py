@@ -1,0 +1,58 @@
+"""Page-or-fragment rendering and template helpers."""
+import hashlib
+from functools import lru_cache
+
+from babel.dates import format_date
+from flask import current_app, render_template, request, url_for
+from jinja2_fragments.flask import render_block
+
+
+def is_fragment_request() -> bool:
+    """True for an htmx request that wants part of a page (a boosted one wants it all)."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(template: str, block: str | None = None, **context):
+    """Render the whole page, or just `block` for an htmx request."""
+    if block and is_fragment_request():
+        return render_block(template, block, **context)
+    return render_template(template, **context)
+
+
+@lru_cache(maxsize=64)
+def _file_hash(path: str) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()[:10]
+
+
+def asset_url(filename: str) -> str:
+    """Static URL with a content hash, so a changed file is fetched again."""
+    path = current_app.static_folder + "/" + filename
+    return url_for("static", filename=filename, v=_file_hash(path))
+
+
+def indonesian_date(value, pattern: str = "d MMMM y") -> str:
+    """28 Februari 2024, through Babel's Indonesian locale."""
+    if not value:
+        return ""
+    return format_date(value, pattern, locale="id")
+
+
+def init_app(app):
+    app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.filters["tanggal"] = indonesian_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _settings():
+        cfg = app.config
+        return {"office_name": cfg["OFFICE_NAME"], "app_name": cfg["APP_NAME"],
+                "app_tagline": cfg["APP_TAGLINE"], "office_phone": cfg["OFFICE_PHONE"],
+                "office_address": cfg["OFFICE_ADDRESS"],
+                "parent_organisation": cfg["PARENT_ORGANISATION"]}
+
+    @app.after_request
+    def _vary(response):
+        response.vary.add("HX-Request")
+        return response

@@ -1,0 +1,121 @@
+"""Fixtures after flaskr: an app on a temporary SQLite file, a client, a CLI runner, login."""
+import datetime as dt
+import io
+
+import pytest
+from PIL import Image
+
+from app import create_app
+from app import listings as domain
+from app.accounts import create_user
+from app.db import database
+from app.models import Category, Region, Unit
+
+PASSWORD = "kata-sandi-rahasia"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": "sqlite:///" + (tmp_path / "test.db").as_posix(),
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "WTF_CSRF_ENABLED": False,
+    })
+    with app.app_context(), database.connection_context():
+        unit = Unit.select().first()
+        create_user(unit, "admin", PASSWORD, "superadmin", "Andi Petugas")
+        create_user(unit, "viewer", PASSWORD, "viewer", "Vina")
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """An app context with an open connection, for calling domain functions directly."""
+    with app.test_request_context(), database.connection_context():
+        yield
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username="admin", password=PASSWORD):
+        return self._client.post("/masuk", data={"username": username, "password": password})
+
+    def logout(self):
+        return self._client.post("/keluar")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def jpeg_bytes(size=(800, 600), exif=None, color=(200, 80, 40), fmt="JPEG"):
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def listing_data(**overrides):
+    """Form-shaped data for a complete, publishable listing."""
+    category = Category.get(Category.slug == "menjahit")
+    region = Region.get(Region.kecamatan == "Wonomulyo")
+    data = {
+        "client_full_name": "Rudi Hartono Saputra",
+        "client_register_number": "PB-123/2025",
+        "client_birth_date": dt.date(1990, 5, 17),
+        "client_supervising_officer": "Andi Petugas",
+        "client_supervision_end_date": dt.date.today() + dt.timedelta(days=365),
+        "client_internal_notes": "RAHASIA-CATATAN-INTERNAL",
+        "consent_given_on": dt.date.today(),
+        "consent_officer_name": "Andi Petugas",
+        "consent_form_reference": "F-01/2026",
+        "consent_scope_name": True,
+        "consent_scope_photo": True,
+        "consent_scope_phone": True,
+        "consent_valid_until": None,
+        "title": "Penjahit Pakaian",
+        "category_id": category.id,
+        "description": "Menjahit baju, permak celana, seragam sekolah.",
+        "region_id": region.id,
+        "service_area": "Wonomulyo dan sekitarnya",
+        "price_hint": "mulai Rp25.000",
+        "working_hours": "Senin–Sabtu 08.00–17.00",
+        "display_name": "Pak Rudi",
+        "contact_relation": "klien",
+        "contact_name": "Pak Rudi",
+        "phone": "0812-3456-7890",
+        "publish_until": None,
+        "featured": False,
+        "publish": True,
+        "remove_photo": False,
+        "version": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_listing(db):
+    """Create a listing through the domain function, as the admin would."""
+    from app.models import User
+
+    def make(photo=None, **overrides):
+        user = User.get(User.username == "admin")
+        return domain.save_listing(None, None, listing_data(**overrides), user, photo)
+    return make
