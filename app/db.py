@@ -1,4 +1,5 @@
 """The Peewee database: chosen by DATABASE_URL, connected per request."""
+from flask import request
 from peewee import DatabaseProxy, Model, SqliteDatabase
 from playhouse.db_url import connect
 
@@ -38,9 +39,10 @@ def init_app(app):
 
     @app.before_request
     def _connect():
-        database.connect(reuse_if_open=True)
+        # Remember whether this request opened the connection, so it closes only its own.
+        request.environ["raja_kemas.db_opened"] = database.connect(reuse_if_open=True)
 
     @app.teardown_request
     def _close(exc):
-        if not database.is_closed():
+        if request.environ.get("raja_kemas.db_opened") and not database.is_closed():
             database.close()

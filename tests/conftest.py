@@ -111,11 +111,13 @@ def listing_data(**overrides):
 
 
 @pytest.fixture
-def make_listing(db):
+def make_listing(app):
     """Create a listing through the domain function, as the admin would."""
     from app.models import User
 
     def make(photo=None, **overrides):
-        user = User.get(User.username == "admin")
-        return domain.save_listing(None, None, listing_data(**overrides), user, photo)
+        # A context of its own: a shared one would leak `g` (and the login) into requests.
+        with app.test_request_context(), database.connection_context():
+            user = User.get(User.username == "admin")
+            return domain.save_listing(None, None, listing_data(**overrides), user, photo)
     return make
