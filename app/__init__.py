@@ -27,6 +27,9 @@ def create_app(config: dict | None = None) -> Flask:
         "text/html", "text/css", "application/javascript", "text/javascript",
         "application/json", "image/svg+xml", "application/xml", "text/plain"])
     app.config.setdefault("COMPRESS_MIN_SIZE", 300)
+    # flask-compress's default br/zstd levels come out larger than gzip on our pages.
+    app.config.setdefault("COMPRESS_BR_LEVEL", 6)
+    app.config.setdefault("COMPRESS_ZSTD_LEVEL", 9)
 
     from . import db, errors, rendering
     db.init_app(app)

@@ -53,6 +53,9 @@ def init_app(app):
                 "parent_organisation": cfg["PARENT_ORGANISATION"]}
 
     @app.after_request
-    def _vary(response):
+    def _headers(response):
         response.vary.add("HX-Request")
+        if request.endpoint == "static" and "v" in request.args:
+            # asset_url() puts the content hash in `v`: a new file gets a new URL.
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response

@@ -1,0 +1,284 @@
+"""Measure the page weights of a running Raja Kemas against the budgets of DESIGN.md.
+
+    python bench/pageweight.py --base http://127.0.0.1:8080 [--user admin --password ...]
+
+Every resource is fetched as a browser would, with `Accept-Encoding: gzip`, and the body
+is read as transferred (urllib does not decompress), so "gzip" is the number of body
+bytes on the wire; "raw" is the same body decoded. Each resource is fetched again with
+`Accept-Encoding: br` and `zstd`: if the server answers in that encoding (flask-compress
+with Brotli; zstd when a zstd module is installed) its size is shown too, "-" otherwise.
+Budgets are judged on gzip: a browser on plain http:// (an office LAN, the kiosk) offers
+only gzip/deflate; over https Chrome offers br and zstd, and flask-compress prefers zstd,
+then br. HTTP headers are not counted. 1 KB = 1024 bytes.
+
+Budgets (DESIGN.md, Principles, 2 "Light"):
+  home HTML + CSS                               <= 14 KB  (one round trip)
+  home first visit without photos (HTML+CSS+JS) <= 40 KB
+  search fragment of 20 results (HX-Request)    <=  6 KB  (needs >= 20 matches)
+  admin entry screen HTML + CSS + htmx          <= 30 KB  (needs --user/--password)
+
+This is a measurement: the exit code is 0 whether budgets pass or not, 2 when the server
+cannot be reached.
+"""
+import argparse
+import gzip
+import http.cookiejar
+import re
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+KB = 1024
+BUDGETS_KB = {"home": 14, "first_visit": 40, "fragment": 6, "admin": 30}
+FRAGMENT_RESULTS = 20
+USER_AGENT = "raja-kemas-pageweight/1"
+OTHER_ENCODINGS = ("br", "zstd")
+
+
+class ConnectionFailure(Exception):
+    pass
+
+
+@dataclass
+class Resource:
+    label: str
+    url: str
+    raw: int  # decoded body bytes
+    gzip: int  # body bytes on the wire with Accept-Encoding: gzip
+    br: int | None  # body bytes with Accept-Encoding: br, None if the server did not use br
+    zstd: int | None  # likewise for zstd
+    text: str = ""
+    final_url: str = ""
+
+
+class Assets(HTMLParser):
+    """Collect stylesheet hrefs, script srcs and the csrf_token value of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.styles, self.scripts, self.csrf = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "link" and "stylesheet" in a.get("rel", "").lower().split() and a.get("href"):
+            self.styles.append(a["href"])
+        elif tag == "script" and a.get("src"):
+            self.scripts.append(a["src"])
+        elif tag == "input" and a.get("name") == "csrf_token" and self.csrf is None:
+            self.csrf = a.get("value", "")
+
+
+def parse(html: str) -> Assets:
+    assets = Assets()
+    assets.feed(html)
+    return assets
+
+
+class Client:
+    def __init__(self, base: str, timeout: float):
+        self.base = base.rstrip("/") + "/"
+        self.timeout = timeout
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def url(self, path: str) -> str:
+        return urllib.parse.urljoin(self.base, path)
+
+    def request(self, path, encoding="identity", headers=None, data=None):
+        """Return (status, final url, content-encoding, body bytes as transferred)."""
+        req = urllib.request.Request(self.url(path), data=data, headers={
+            "Accept-Encoding": encoding, "User-Agent": USER_AGENT,
+            "Accept": "text/html,*/*;q=0.8", **(headers or {})})
+        try:
+            with self.opener.open(req, timeout=self.timeout) as resp:
+                return (resp.status, resp.geturl(),
+                        resp.headers.get("Content-Encoding", "").strip().lower(), resp.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.geturl(), exc.headers.get("Content-Encoding", ""), exc.read()
+        except (urllib.error.URLError, OSError) as exc:
+            raise ConnectionFailure(f"{self.url(path)}: {getattr(exc, 'reason', exc)}") from exc
+
+    def measure(self, label: str, path: str, headers=None) -> Resource:
+        status, final, enc, body = self.request(path, "gzip", headers)
+        if status != 200:
+            print(f"warning: {label} {path} answered HTTP {status}", file=sys.stderr)
+        if enc == "gzip":
+            decoded = gzip.decompress(body)
+        elif enc in ("", "identity"):
+            decoded = body
+        else:
+            raise RuntimeError(f"{path}: unexpected Content-Encoding {enc!r} for gzip request")
+        other = {}
+        for name in OTHER_ENCODINGS:
+            _, _, got, other_body = self.request(path, name, headers)
+            other[name] = len(other_body) if got == name else None
+        return Resource(label, path, len(decoded), len(body), other["br"], other["zstd"],
+                        decoded.decode("utf-8", "replace"), final)
+
+    def login(self, user: str, password: str) -> str | None:
+        """Log in through /masuk as a browser would; return an error message or None."""
+        status, _, enc, body = self.request("/masuk")
+        html = (gzip.decompress(body) if enc == "gzip" else body).decode("utf-8", "replace")
+        token = parse(html).csrf
+        if token is None:
+            return f"no csrf_token on /masuk (HTTP {status})"
+        form = urllib.parse.urlencode({"username": user, "password": password,
+                                       "csrf_token": token}).encode()
+        status, final, _, _ = self.request(
+            "/masuk", data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})
+        if status != 200 or urllib.parse.urlparse(final).path == "/masuk":
+            return f"login refused (HTTP {status}, ended at {final})"
+        return None
+
+
+def kb(n: int | None) -> str:
+    return "-" if n is None else f"{n / KB:.1f}"
+
+
+def same_origin_assets(client: Client, page: Resource) -> tuple[list[str], list[str]]:
+    assets = parse(page.text)
+    base = urllib.parse.urlparse(client.base).netloc
+
+    def local(urls):
+        out = []
+        for u in urls:
+            full = urllib.parse.urljoin(client.url(page.url), u)
+            if urllib.parse.urlparse(full).netloc == base:
+                out.append(full)
+        return out
+    return local(assets.styles), local(assets.scripts)
+
+
+def fetch_assets(client: Client, urls: list[str], cache: dict) -> list[Resource]:
+    out = []
+    for u in urls:
+        if u not in cache:
+            path = urllib.parse.urlparse(u)
+            short = path.path + ("?" + path.query if path.query else "")
+            cache[u] = client.measure(path.path.rsplit("/", 1)[-1], short)
+        out.append(cache[u])
+    return out
+
+
+def card_count(html: str) -> int:
+    return len(re.findall(r'<li\b[^>]*\bclass="[^"]*\bcard\b', html))
+
+
+def fragment_breakdown(fragment: Resource, cards: int) -> list[str]:
+    """Where the fragment's bytes go: the cards, and what one card costs."""
+    if not cards:
+        return []
+    items = re.findall(r'<li\b[^>]*\bclass="[^"]*\bcard\b.*?</li>', fragment.text, re.S)
+    card_bytes = sum(len(i.encode()) for i in items)
+    rest = fragment.text
+    for i in items:
+        rest = rest.replace(i, "", 1)
+    rest_gz = len(gzip.compress(rest.encode(), 6))
+    lines = [f"  fragment: {cards} cards, {card_bytes} raw bytes in cards "
+             f"({card_bytes // cards} per card), {fragment.raw - card_bytes} raw outside; "
+             f"~{(fragment.gzip - rest_gz) / cards:.0f} gzip bytes per card"]
+    if items:
+        biggest = max(items, key=len)
+        parts = {
+            "links (href)": sum(len(m) for m in re.findall(r'href="[^"]*"', biggest)),
+            "description": sum(len(m) for m in re.findall(r"<p>.*?</p>", biggest, re.S)),
+        }
+        lines.append("  largest card: " + f"{len(biggest.encode())} raw bytes, of which "
+                     + ", ".join(f"{k} {v}" for k, v in parts.items()))
+    return lines
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Page weights of a running Raja Kemas vs. budgets.")
+    ap.add_argument("--base", default="http://127.0.0.1:8080", help="server root URL")
+    ap.add_argument("--user", help="account for the admin entry screen")
+    ap.add_argument("--password", help="its password")
+    ap.add_argument("--query", default="jahit", help="search word with >= 20 matches")
+    ap.add_argument("--timeout", type=float, default=15)
+    args = ap.parse_args(argv)
+
+    client = Client(args.base, args.timeout)
+    cache: dict[str, Resource] = {}
+    try:
+        home = client.measure("home HTML", "/")
+        styles, scripts = same_origin_assets(client, home)
+        css = fetch_assets(client, styles, cache)
+        js = fetch_assets(client, scripts, cache)
+        fragment = client.measure(f"fragment ?q={args.query}",
+                                  "/?" + urllib.parse.urlencode({"q": args.query}),
+                                  {"HX-Request": "true", "HX-Current-URL": client.url("/")})
+        admin, admin_css, admin_js, admin_error = None, [], [], None
+        if args.user:
+            admin_error = client.login(args.user, args.password or "")
+            if admin_error is None:
+                admin = client.measure("admin entry HTML", "/admin/jasa/baru")
+                if urllib.parse.urlparse(admin.final_url).path != "/admin/jasa/baru":
+                    admin_error = f"/admin/jasa/baru ended at {admin.final_url}"
+                    admin = None
+                else:
+                    a_styles, a_scripts = same_origin_assets(client, admin)
+                    admin_css = fetch_assets(client, a_styles, cache)
+                    admin_js = fetch_assets(client, a_scripts, cache)
+    except ConnectionFailure as exc:
+        print(f"cannot reach the server: {exc}", file=sys.stderr)
+        return 2
+
+    print(f"Page weights of {client.base}  (1 KB = 1024 bytes; body bytes, headers excluded)")
+    print()
+    print(f"{'resource':<30} {'raw B':>8} {'gzip B':>8} {'br B':>8} {'zstd B':>8}  url")
+    rows = [home, fragment] + ([admin] if admin else []) + list(cache.values())
+    for r in rows:
+        br, zs = ("-" if v is None else str(v) for v in (r.br, r.zstd))
+        print(f"{r.label[:30]:<30} {r.raw:>8} {r.gzip:>8} {br:>8} {zs:>8}  {r.url}")
+    print()
+
+    cards = card_count(fragment.text)
+    htmx = [r for r in js if "htmx" in r.url] or js
+
+    def total(res, attr):
+        values = [getattr(r, attr) for r in res]
+        return None if any(v is None for v in values) else sum(values)
+
+    budgets = [
+        ("home HTML + CSS", [home] + css, BUDGETS_KB["home"], ""),
+        ("home first visit, no photos (HTML+CSS+JS)", [home] + css + js,
+         BUDGETS_KB["first_visit"], ""),
+        (f"search fragment ?q={args.query} ({cards} results)", [fragment],
+         BUDGETS_KB["fragment"],
+         "" if cards >= FRAGMENT_RESULTS else f"only {cards} results, need {FRAGMENT_RESULTS}: "
+                                                "seed more (bench/seed_demo.py)"),
+    ]
+    if admin:
+        a_htmx = [r for r in admin_js if "htmx" in r.url] or admin_js
+        budgets.append(("admin entry /admin/jasa/baru HTML+CSS+htmx",
+                        [admin] + admin_css + a_htmx, BUDGETS_KB["admin"], ""))
+    print(f"{'budget':<48} {'gzip KB':>8} {'br KB':>7} {'zstd KB':>7} {'budget':>7}  result")
+    for name, res, budget, note in budgets:
+        measured = total(res, "gzip")
+        verdict = "PASS" if measured <= budget * KB else "OVER"
+        if note:
+            verdict += f"  ({note})"
+        print(f"{name:<48} {kb(measured):>8} {kb(total(res, 'br')):>7} "
+              f"{kb(total(res, 'zstd')):>7} {budget:>5} KB  {verdict}")
+    if not admin:
+        why = admin_error or "no --user given"
+        print(f"{'admin entry /admin/jasa/baru HTML+CSS+htmx':<48} {'-':>8} {'-':>7} {'-':>7} "
+              f"{BUDGETS_KB['admin']:>5} KB  SKIPPED ({why})")
+    if not htmx:
+        print("note: the home page links no script; first visit counts HTML + CSS only")
+    worse = [f"{r.label} {n} +{v - r.gzip} B" for r in rows
+             for n, v in (("br", r.br), ("zstd", r.zstd)) if v is not None and v > r.gzip]
+    if worse:
+        print("note: larger than gzip (see COMPRESS_BR_LEVEL, COMPRESS_ZSTD_LEVEL): "
+              + "; ".join(worse))
+    print()
+    for line in fragment_breakdown(fragment, cards):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
