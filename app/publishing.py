@@ -96,6 +96,8 @@ class PublicListing:
     thumb_width: int | None
     thumb_height: int | None
     photo_url: str
+    photo_width: int | None
+    photo_height: int | None
     last_confirmed_at: dt.date
     updated_at: dt.datetime
 
@@ -142,5 +144,6 @@ def to_public(listings, today: dt.date | None = None) -> list[PublicListing]:
             thumb_url=url_for("public.photo", name=x.photo_thumb) if photo_ok else "",
             thumb_width=x.thumb_width, thumb_height=x.thumb_height,
             photo_url=url_for("public.photo", name=x.photo) if photo_ok else "",
+            photo_width=x.photo_width, photo_height=x.photo_height,
             last_confirmed_at=x.last_confirmed_at, updated_at=x.updated_at))
     return views

@@ -4,6 +4,7 @@ import datetime as dt
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..models import CONTACT_RELATIONS, Category, Region
@@ -57,7 +58,8 @@ class ListingForm(FlaskForm):
                                 description="Contoh: Senin–Sabtu 08.00–17.00")
     display_name = StringField("Nama yang tampil", validators=[Length(max=60)],
                                description="Nama panggilan yang disetujui klien, misal “Pak Rudi”.")
-    contact_relation = SelectField("Kontak", choices=list(CONTACT_RELATIONS.items()))
+    contact_relation = SelectField("Kontak", choices=[
+        SelectChoice(value, label) for value, label in CONTACT_RELATIONS.items()])
     contact_name = StringField("Nama kontak", validators=[Length(max=60)])
     phone = StringField("Telepon / WhatsApp", validators=[DataRequired(REQUIRED), Length(max=30)],
                         description="Contoh: 0812-3456-7890")
@@ -69,12 +71,12 @@ class ListingForm(FlaskForm):
     version = HiddenField()
 
     def set_choices(self):
-        self.category_id.choices = [(0, "— pilih kategori —")] + [
-            (c.id, c.name) for c in Category.select().order_by(Category.sort_order, Category.name)]
-        groups = {}
-        for region in Region.select().order_by(Region.kabupaten, Region.kecamatan):
-            groups.setdefault(region.kabupaten, []).append((region.id, region.kecamatan))
-        self.region_id.choices = {"": [(0, "— pilih kecamatan —")], **groups}
+        self.category_id.choices = [SelectChoice(0, "— pilih kategori —")] + [
+            SelectChoice(c.id, c.name)
+            for c in Category.select().order_by(Category.sort_order, Category.name)]
+        self.region_id.choices = [SelectChoice(0, "— pilih kecamatan —")] + [
+            SelectChoice(r.id, r.kecamatan, optgroup=r.kabupaten)
+            for r in Region.select().order_by(Region.kabupaten, Region.kecamatan)]
         return self
 
     def domain_data(self) -> dict:

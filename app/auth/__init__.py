@@ -1,11 +1,12 @@
 """Login, logout and the first-run setup link."""
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .. import accounts, audit
+from ..errors import error_page
 from ..rendering import render
 from ..seed import ensure_default_unit
 
@@ -65,7 +66,8 @@ def logout():
 @bp.route("/siapkan/<token>", methods=["GET", "POST"])
 def setup(token):
     if not accounts.setup_token_valid(token):
-        abort(404)
+        return error_page(404, "Tautan penyiapan ini sudah dipakai atau tidak berlaku. "
+                               "Silakan masuk dengan akun Anda di halaman Masuk.")
     form = SetupForm()
     error = None
     if form.validate_on_submit():

@@ -1,0 +1,91 @@
+"""Helpers for the browser tests: Debian's Chromium, a live waitress server, screenshots.
+
+Playwright drives the system Chromium at /usr/bin/chromium (never a downloaded browser).
+"""
+import io
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+REPO = Path(__file__).resolve().parent.parent
+SCREENSHOT_DIR = REPO / "screenshots"
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--lang=id"]
+
+PHONE = {"width": 360, "height": 740}
+KIOSK = {"width": 1920, "height": 1080}
+
+
+def chromium_path() -> str | None:
+    """The system Chromium, or None where it is not installed."""
+    if os.path.exists("/usr/bin/chromium"):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+class LiveServer:
+    """The app served by waitress on 127.0.0.1 and a free port, in a daemon thread."""
+
+    def __init__(self, app, threads=4):
+        from waitress.server import create_server
+        self.app = app
+        self._server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+        self.port = self._server.effective_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.run, daemon=True,
+                                        name="waitress-browser-test")
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        try:
+            self._server.close()
+        finally:
+            self._thread.join(timeout=5)
+            self._server.task_dispatcher.shutdown(timeout=5)
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+def photo_file(folder: Path, name="foto-jasa.jpg", size=(800, 600)) -> Path:
+    """A JPEG that looks like something (a shirt on a table), for the upload field."""
+    image = Image.new("RGB", size, (226, 214, 196))
+    draw = ImageDraw.Draw(image)
+    w, h = size
+    draw.rectangle([0, int(h * .7), w, h], fill=(150, 105, 70))
+    draw.polygon([(w * .3, h * .2), (w * .42, h * .12), (w * .58, h * .12), (w * .7, h * .2),
+                  (w * .78, h * .38), (w * .68, h * .42), (w * .66, h * .8),
+                  (w * .34, h * .8), (w * .32, h * .42), (w * .22, h * .38)],
+                 fill=(30, 90, 140))
+    draw.line([(w * .5, h * .14), (w * .5, h * .8)], fill=(240, 240, 240), width=4)
+    path = folder / name
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page PNG into <repo>/screenshots/ (gitignored), creating the folder."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than the viewport (0 = fits)."""
+    return page.evaluate(
+        "() => Math.max(0, document.documentElement.scrollWidth"
+        " - document.documentElement.clientWidth)")
