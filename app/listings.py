@@ -252,3 +252,15 @@ def admin_listings(user, text: str = "", status: str = "semua"):
         query = query.where(Listing.title ** like | Client.full_name ** like
                             | Client.register_number ** like | Listing.display_name ** like)
     return query.order_by(Listing.updated_at.desc())
+
+
+def set_featured(listing: Listing, featured: bool, user) -> Listing:
+    """Mark or unmark a listing for the kiosk's rotation."""
+    with database.atomic():
+        listing.featured = featured
+        listing.updated_by = user
+        listing.version += 1
+        listing.save()
+        audit.record("listing.feature" if featured else "listing.unfeature", "listing",
+                     listing.id, after={"featured": featured})
+    return listing

@@ -21,6 +21,7 @@ class Unit(BaseModel):
     email = CharField(default="")
     kabupaten_served = TextField(default="")  # comma-separated kabupaten names
     created_at = DateTimeField(default=now)
+    kiosk_interval = IntegerField(default=12)  # seconds per kiosk slide
 
 
 ROLES = {

@@ -47,7 +47,8 @@ def ensure_default_unit() -> Unit:
         unit = Unit.create(name=cfg["OFFICE_NAME"], slug="bapas-polewali",
                            address=cfg["OFFICE_ADDRESS"], phone=cfg["OFFICE_PHONE"],
                            email=cfg["OFFICE_EMAIL"],
-                           kabupaten_served="Polewali Mandar,Majene,Mamasa")
+                           kabupaten_served="Polewali Mandar,Majene,Mamasa",
+                           kiosk_interval=cfg["KIOSK_INTERVAL"])
     return unit
 
 

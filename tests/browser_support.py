@@ -31,10 +31,10 @@ def chromium_path() -> str | None:
 class LiveServer:
     """The app served by waitress on 127.0.0.1 and a free port, in a daemon thread."""
 
-    def __init__(self, app, threads=4):
+    def __init__(self, app, threads=4, port=0):
         from waitress.server import create_server
         self.app = app
-        self._server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+        self._server = create_server(app, host="127.0.0.1", port=port, threads=threads)
         self.port = self._server.effective_port
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self._server.run, daemon=True,

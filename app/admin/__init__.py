@@ -56,3 +56,4 @@ def dashboard():
 
 
 from . import listings  # noqa: E402,F401  (routes register on bp)
+from . import kiosk  # noqa: E402,F401

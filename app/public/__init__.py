@@ -50,3 +50,5 @@ def photo(name):
     response = send_from_directory(current_app.config["UPLOAD_DIR"], name)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+from . import kiosk  # noqa: E402,F401  (routes register on bp)
+from . import sharing  # noqa: E402,F401

@@ -1,0 +1,35 @@
+"""The kiosk: a screen nobody touches, rotating through the published services."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import render_template, request
+from jinja2_fragments.flask import render_block
+
+from ..kiosk import next_slide
+from ..seed import ensure_default_unit
+from ..sharing import qr_svg
+from . import bp
+
+WITA = ZoneInfo("Asia/Makassar")
+TEMPLATE = "public/kiosk.html"
+
+
+def _context() -> dict:
+    unit = ensure_default_unit()
+    index = request.args.get("i", 0, type=int) or 0
+    slide = next_slide(unit, index, request.args.get("sejak", "")[:40])
+    return {"slide": slide, "unit": unit, "interval": unit.kiosk_interval,
+            "now": dt.datetime.now(WITA), "base_url": request.url_root.rstrip("/"),
+            "qr_svg": qr_svg}
+
+
+@bp.route("/kiosk")
+def kiosk():
+    return render_template(TEMPLATE, **_context())
+
+
+@bp.route("/kiosk/panel")
+def kiosk_panel():
+    """The next slide only: what the screen fetches every interval."""
+    response = render_block(TEMPLATE, "panel", **_context())
+    return response, 200, {"Cache-Control": "no-store"}

@@ -1,0 +1,110 @@
+"""Sharing routes: share cards, printable flyers, sitemap, robots.txt, installable app."""
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+from flask import Response, abort, current_app, render_template, request
+
+from ..directory import public_listing
+from ..models import Category
+from ..sharing import (absolute_url, category_listings, qr_svg, robots_txt, share_card_png,
+                       short_description, sitemap_entries, sitemap_xml, web_manifest)
+from . import bp
+
+# The kiosk and the flyers draw QR codes in templates.
+bp.add_app_template_global(qr_svg, "qr_svg")
+bp.add_app_template_global(absolute_url, "absolute_url")
+bp.add_app_template_global(short_description, "short_description")
+
+PAPER_SIZES = ("a4", "a5")
+
+
+def _visible(listing_id: int):
+    """Return the public view of a listing, or answer 404 (drafts, hidden, deleted)."""
+    listing = public_listing(listing_id)
+    if listing is None:
+        abort(404)
+    return listing
+
+
+@bp.route("/jasa/<int:listing_id>/kartu.png")
+def share_card(listing_id):
+    """Send the listing's generated link-preview picture."""
+    listing = _visible(listing_id)
+    png = share_card_png(listing, current_app.config["APP_NAME"],
+                         current_app.config["OFFICE_NAME"])
+    return Response(png, mimetype="image/png",
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+@bp.route("/jasa/<int:listing_id>/selebaran")
+def flyer(listing_id):
+    """Show one listing as a printable A4 (or ?ukuran=a5) flyer."""
+    listing = _visible(listing_id)
+    paper = request.args.get("ukuran", "a4").lower()
+    return render_template("public/flyer.html", listing=listing,
+                           paper=paper if paper in PAPER_SIZES else "a4",
+                           listing_link=absolute_url(listing.url))
+
+
+@bp.route("/kategori/<slug>/selebaran")
+def category_flyer(slug):
+    """Show every public listing of a category on printable A4 pages."""
+    category = Category.get_or_none(Category.slug == slug)
+    if category is None:
+        abort(404)
+    return render_template("public/flyer_sheet.html", category=category,
+                           listings=category_listings(category), paper="a4",
+                           today=dt.date.today())
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """List the public pages for search engines."""
+    return Response(sitemap_xml(sitemap_entries()), mimetype="application/xml")
+
+
+@bp.route("/robots.txt")
+def robots():
+    """Tell crawlers what to skip and where the sitemap is."""
+    return Response(robots_txt(), mimetype="text/plain",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """Describe the installable app to Android."""
+    body = json.dumps(web_manifest(current_app.config["APP_NAME"],
+                                   current_app.config["OFFICE_NAME"]), ensure_ascii=False)
+    return Response(body, mimetype="application/manifest+json",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
+@bp.route("/offline")
+def offline():
+    """Show what the service worker answers when there is no signal."""
+    return render_template("public/offline.html")
+
+
+def _precache_urls() -> list[str]:
+    """List the offline page and every static file it links, with their content hashes."""
+    page = render_template("public/offline.html")
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    return ["/offline", *dict.fromkeys(html.unescape(a) for a in assets)]
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """Serve static/sw.js at the root scope, with this build's precache list filled in."""
+    text = (Path(current_app.static_folder) / "sw.js").read_text(encoding="utf-8")
+    urls = _precache_urls()
+    # A new asset hash changes the script's bytes, which makes browsers install it again.
+    version = hashlib.sha256(json.dumps(urls).encode()).hexdigest()[:10]
+    text = text.replace("const VERSION = 'dev';", f"const VERSION = '{version}';", 1)
+    text = text.replace("const PRECACHE = ['/offline'];",
+                        f"const PRECACHE = {json.dumps(urls)};", 1)
+    return Response(text, mimetype="application/javascript", headers={
+        "Service-Worker-Allowed": "/", "Cache-Control": "no-cache"})
