@@ -1,4 +1,4 @@
-"""The `raja-kemas` command: serve, init, create-admin, migrate, setup-link, reindex."""
+"""The `raja-kemas` command: serve, init, create-admin, migrate, reindex, backup, restore."""
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -94,8 +94,86 @@ def reindex_command():
     click.echo(f"{count} jasa diindeks ulang.")
 
 
+@click.command("backup")
+@click.option("--dest", type=click.Path(file_okay=False), default=None,
+              help="Folder arsip (bawaan: instance/backups).")
+@click.option("--keep", default=14, show_default=True, type=click.IntRange(1, 10000),
+              help="Jumlah arsip terbaru yang disimpan.")
+@click.pass_context
+def backup_command(ctx, dest, keep):
+    """Buat satu arsip cadangan: database, foto dan manifest."""
+    import os
+
+    from flask.cli import ScriptInfo
+
+    from . import backup
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise click.ClickException(backup.PG_MESSAGE)  # before connecting to it
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    try:
+        with app.app_context(), database.connection_context():
+            path = backup.run_backup(app, dest, keep, username="(baris perintah)")
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Cadangan dibuat: {path} ({backup.human_size(path.stat().st_size)})")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Jangan tanya konfirmasi.")
+@click.pass_context
+def restore_command(ctx, archive, yes):
+    """Pulihkan database dan foto dari arsip cadangan (diperiksa dulu)."""
+    from flask.cli import ScriptInfo
+
+    from . import backup, restore
+    from .config import instance_path, load_settings
+    info = ctx.ensure_object(ScriptInfo)
+    try:
+        app = info.load_app()
+    except Exception as exc:  # a damaged database must not block its own restore
+        app = None
+        click.echo(f"Aplikasi tidak bisa dibuka ({exc}); memakai pengaturan lingkungan.")
+    if not yes:
+        click.confirm("Database dan foto sekarang akan diganti isi arsip ini (salinan lama "
+                      "disimpan sebagai .before-restore). Lanjutkan?", abort=True)
+    try:
+        result = restore.run_restore(app.config if app else load_settings(instance_path()),
+                                     archive)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    app = app or info.load_app()
+    with app.app_context(), database.connection_context():
+        restore.record_restore(archive, result, username="(baris perintah)")
+    click.echo(f"Dipulihkan dari cadangan {result['manifest'].get('created_at', '?')}.")
+    if result["previous_db"]:
+        click.echo(f"Database sebelumnya disimpan di {result['previous_db']}")
+    if result["previous_photos"]:
+        click.echo(f"Foto yang tidak ada di arsip dipindah ke {result['previous_photos']}")
+
+
 COMMANDS = [serve_command, init_command, migrate_command, create_admin_command,
-            setup_link_command, reindex_command]
+            setup_link_command, reindex_command, backup_command, restore_command]
+
+
+@click.command("move-to-postgres")
+@click.option("--from", "source", required=True, metavar="SQLITE",
+              help="Database kantor: sqlite:///instance/raja_kemas.db (atau jalur berkasnya).")
+@click.option("--to", "target", required=True, metavar="POSTGRESQL",
+              help="Database PostgreSQL baru yang kosong: postgresql://user@host/nama.")
+def move_to_postgres_command(source, target):
+    """Pindahkan semua data dari SQLite ke PostgreSQL yang masih kosong."""
+    # Without the app: opening it would migrate and seed DATABASE_URL, maybe the target.
+    from .transfer import TransferError, move_to_postgres
+    try:
+        summary = move_to_postgres(source, target, echo=click.echo)
+    except TransferError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Selesai: {sum(summary.values())} baris dari {len(summary)} tabel dipindahkan. "
+               "Foto tetap di folder uploads: salin folder itu ke instance yang baru.")
+
+
+COMMANDS.append(move_to_postgres_command)
 
 
 def register(app):

@@ -1,6 +1,7 @@
 """Settings from environment variables (RAJA_KEMAS_*) and the instance folder."""
 import os
 import secrets
+import time
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,21 @@ DEFAULTS = {
     "MAX_UPLOAD_MB": (8, int),
     "MAX_IMAGE_PIXELS": (40_000_000, int),
     "PAGE_SIZE": (20, int),
+    "CONFIRM_DAYS": (90, int),  # a contact older than this needs confirming; 2x: not public
     "LOGIN_FAILURES_BEFORE_DELAY": (5, int),
+    # Privacy (UU 27/2022): the consent text clients sign, and the data-protection officer
+    # named on /kebijakan-privasi (empty: the office itself is named).
+    "CONSENT_TEXT_VERSION": ("v1-2026", str),
+    "DPO_NAME": ("", str),
+    "DPO_EMAIL": ("", str),
+    "DPO_PHONE": ("", str),
+    # How many reverse proxies in front set X-Forwarded-* (0 = none; "ya"/"true" = 1).
+    "PROXY_FIX": (0, lambda raw: int(raw) if raw.strip().isdigit()
+                  else int(raw.strip().lower() in ("true", "yes", "ya", "on"))),
+    "SESSION_IDLE_MINUTES": (30, int),  # signed out after this long without a request
+    "SESSION_MAX_HOURS": (12, int),  # signed out this long after login, however active
+    # Served over HTTPS (directly or behind a proxy): Secure, __Host- session cookie.
+    "HTTPS": (False, lambda raw: raw.strip().lower() in ("1", "true", "yes", "ya", "on")),
 }
 
 
@@ -38,9 +53,17 @@ def _secret_key(folder: Path) -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     key_file = folder / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32), encoding="utf-8")
-    return key_file.read_text(encoding="utf-8").strip()
+    try:  # "x": of several processes starting at once, only the first writes the key
+        with open(key_file, "x", encoding="utf-8") as fh:
+            fh.write(secrets.token_hex(32))
+    except FileExistsError:
+        pass
+    for _ in range(100):  # the first process may still be writing it
+        key = key_file.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{key_file} kosong: hapus berkas itu lalu jalankan lagi.")
 
 
 def load_settings(folder: Path) -> dict:
@@ -58,4 +81,6 @@ def load_settings(folder: Path) -> dict:
     settings["SESSION_COOKIE_HTTPONLY"] = True
     settings["SESSION_COOKIE_SAMESITE"] = "Lax"
     settings["WTF_CSRF_TIME_LIMIT"] = None
+    if settings["HTTPS"]:
+        settings["PREFERRED_URL_SCHEME"] = "https"
     return settings

@@ -1,6 +1,8 @@
 """The Peewee database: chosen by DATABASE_URL, connected per request."""
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
+
 from flask import request
-from peewee import DatabaseProxy, Model, SqliteDatabase
+from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 
 database = DatabaseProxy()
@@ -11,6 +13,10 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 5000,
     "synchronous": "normal",  # WAL + normal is durable across application crashes
 }
+POSTGRES_SCHEMES = ("postgres", "postgresql")
+# Each waitress thread holds at most one connection; a busy process waits up to
+# `timeout` seconds for a free one rather than failing the request.
+POOL_DEFAULTS = {"max_connections": 20, "stale_timeout": 300, "timeout": 10}
 
 
 class BaseModel(Model):
@@ -19,18 +25,53 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+def is_postgres_url(url: str) -> bool:
+    """Tell whether a DATABASE_URL points at PostgreSQL (pooled or not)."""
+    return urlsplit(url).scheme.split("+")[0] in POSTGRES_SCHEMES
+
+
+def make_database(url: str):
+    """Create an unconnected database object for a URL, without binding the proxy.
+
+    SQLite gets its pragmas; `postgresql://` gets a connection pool, since every
+    request connects and closes (`postgresql+pool://` is accepted too).
+    """
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite"):
+        return connect(url, pragmas=SQLITE_PRAGMAS)
+    if parts.scheme in POSTGRES_SCHEMES:
+        url = urlunsplit(parts._replace(scheme=parts.scheme + "+pool"))
+        given = {key for key, _ in parse_qsl(parts.query)}
+        return connect(url, **{k: v for k, v in POOL_DEFAULTS.items() if k not in given})
+    return connect(url)
+
+
 def open_database(url: str):
     """Create the database object for a URL and bind the proxy to it."""
-    if url.startswith("sqlite"):
-        db = connect(url, pragmas=SQLITE_PRAGMAS)
-    else:
-        db = connect(url)
+    db = make_database(url)
     database.initialize(db)
     return db
 
 
+def release_database() -> None:
+    """Close every pooled connection of the bound database (tests, shutdown)."""
+    obj = database.obj
+    if obj is None:
+        return
+    if not obj.is_closed():
+        obj.close()
+    if hasattr(obj, "close_all"):
+        obj.close_all()
+
+
 def is_sqlite() -> bool:
+    """Tell whether the bound database is SQLite."""
     return isinstance(database.obj, SqliteDatabase)
+
+
+def is_postgres() -> bool:
+    """Tell whether the bound database is PostgreSQL."""
+    return isinstance(database.obj, PostgresqlDatabase)
 
 
 def init_app(app):

@@ -1,7 +1,7 @@
 """The public directory: filters, search results, one listing."""
 from dataclasses import dataclass, field
 
-from .models import Category, Listing, Region
+from .models import Category, Listing, Region, Unit
 from .publishing import PublicListing, public_listings, to_public
 from .search import MAX_QUERY_CHARS, filter_and_rank
 
@@ -13,6 +13,7 @@ class SearchFilters:
     kabupaten: str = ""
     kecamatan: str = ""  # region code
     page: int = 1
+    unit: str = ""  # unit slug
 
     @classmethod
     def from_args(cls, args, **fixed):
@@ -24,14 +25,15 @@ class SearchFilters:
         values = dict(q=(args.get("q") or "")[:MAX_QUERY_CHARS].strip(),
                       category=(args.get("kategori") or "")[:80],
                       kabupaten=(args.get("kabupaten") or "")[:80],
-                      kecamatan=(args.get("kecamatan") or "")[:20], page=min(page, 1000))
+                      kecamatan=(args.get("kecamatan") or "")[:20], page=min(page, 1000),
+                      unit=(args.get("unit") or "")[:60])
         values.update(fixed)
         return cls(**values)
 
     def args(self, **changes) -> dict:
         """Query-string arguments for a link to these filters (with changes)."""
         current = {"q": self.q, "kategori": self.category, "kabupaten": self.kabupaten,
-                   "kecamatan": self.kecamatan, "hal": self.page}
+                   "kecamatan": self.kecamatan, "hal": self.page, "unit": self.unit}
         current.update(changes)
         return {k: v for k, v in current.items() if v and not (k == "hal" and v == 1)}
 
@@ -47,6 +49,8 @@ class ResultPage:
 
 def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
     query = public_listings()
+    if filters.unit:
+        query = query.where(Listing.unit.in_(Unit.select(Unit.id).where(Unit.slug == filters.unit)))
     if filters.category:
         query = query.where(Category.slug == filters.category)
     if filters.kecamatan:

@@ -28,7 +28,7 @@ class Slide:
 
 def rotation_query(unit: Unit):
     """Featured listings of the unit if any are public, otherwise all, newest first."""
-    base = public_listings().where(Listing.unit == unit)
+    base = public_listings(channels=("kiosk",)).where(Listing.unit == unit)  # kiosk consent
     featured = base.where(Listing.featured == True)  # noqa: E712
     chosen = featured if featured.exists() else base
     return chosen.order_by(Listing.published_at.desc(), Listing.id.desc()), chosen is featured

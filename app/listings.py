@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import current_app
 
 from . import audit, search
+from . import consent as consent_domain
 from .db import database
 from .models import Client, Consent, Listing, now
 from .phones import parse_phone
@@ -14,19 +15,23 @@ from .publishing import PublishError, publish_problems
 
 CLIENT_FIELDS = ["full_name", "register_number", "birth_date", "supervising_officer",
                  "supervision_end_date", "internal_notes"]
-CONSENT_FIELDS = ["given_on", "officer_name", "form_reference", "scope_name", "scope_photo",
-                  "scope_phone", "valid_until"]
+CONSENT_FIELDS = consent_domain.FIELDS  # with scope_* and channel_* (app/consent.py)
+FAMILY_CONSENT_FIELDS = ["family_consent_name", "family_consent_on", "family_consent_reference"]
 LISTING_FIELDS = ["title", "category_id", "description", "region_id", "service_area",
                   "price_hint", "working_hours", "display_name", "contact_name",
-                  "contact_relation", "publish_until", "featured"]
+                  "contact_relation", "publish_until", "featured"] + FAMILY_CONSENT_FIELDS
 AUDITED = LISTING_FIELDS + ["phone", "photo", "is_published", "last_confirmed_at"]
 
 
 class ConflictError(ValueError):
-    """Someone else saved this record after it was opened."""
-    def __init__(self, changed):
+    """Someone else saved this record after it was opened: what is stored now, by whom, when."""
+    def __init__(self, changed, saved=None, version=None, by="", at=None):
         super().__init__("conflict")
-        self.changed = changed
+        self.changed = changed  # form field names whose stored value differs from the submitted one
+        self.saved = saved or {}  # form field name -> value stored now
+        self.version = version  # the stored version: submitting again with it saves
+        self.by = by  # who saved last (full name, else user name)
+        self.at = at  # when they saved (Listing.updated_at)
 
 
 class FieldError(ValueError):
@@ -62,6 +67,15 @@ def _consent_changed(latest: Consent | None, data: dict) -> bool:
     return any(getattr(latest, f) != data.get(f) for f in CONSENT_FIELDS)
 
 
+def _keep_family_consent(listing: Listing) -> None:
+    """Keep a family member's consent only while a family member is the contact."""
+    keep = listing.contact_relation == "keluarga"
+    listing.family_consent_name = (listing.family_consent_name or "").strip() if keep else ""
+    listing.family_consent_reference = ((listing.family_consent_reference or "").strip()
+                                        if keep else "")
+    listing.family_consent_on = listing.family_consent_on if keep else None
+
+
 def _photo_folder() -> Path:
     return Path(current_app.config["UPLOAD_DIR"])
 
@@ -76,7 +90,8 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
     on any of them nothing is saved.
     """
     client_data = {f: data["client_" + f] for f in CLIENT_FIELDS if "client_" + f in data}
-    consent_data = {f: data.get("consent_" + f) for f in CONSENT_FIELDS}
+    consent_data = consent_domain.with_defaults(
+        {f: data.get("consent_" + f) for f in CONSENT_FIELDS})
     full_name = client_data.get("full_name") or (client.full_name if client else "")
     if listing is not None and not full_name:
         full_name = listing.client.full_name
@@ -86,9 +101,11 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
     except ValueError as exc:
         raise FieldError("phone", str(exc)) from None
     end = client_data.get("supervision_end_date")
-    if consent_data["valid_until"] and end and consent_data["valid_until"] > end:
-        raise FieldError("consent_valid_until",
-                         "Persetujuan tidak boleh berlaku melewati akhir masa bimbingan.")
+    if consent_data["given_on"]:
+        try:
+            consent_domain.check(consent_data, end)
+        except consent_domain.ConsentError as exc:
+            raise FieldError("consent_" + exc.field, exc.message) from None
 
     stored = None
     if photo_bytes:
@@ -121,8 +138,12 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     before = None if is_new else audit.snapshot(listing, AUDITED)
     if not is_new:
         fresh = Listing.get_by_id(listing.id)
-        if int(data.get("version") or 0) != fresh.version:
-            raise ConflictError(_changes(fresh, data))
+        if str(data.get("version") or "") != str(fresh.version):
+            changed, saved = _changes(fresh, data, phone.e164)
+            editor = fresh.updated_by
+            raise ConflictError(changed, saved, fresh.version,
+                                (editor.full_name or editor.username) if editor else "",
+                                fresh.updated_at)
         client = fresh.client
         listing = fresh
 
@@ -136,15 +157,14 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
 
     latest = client.consents.order_by(Consent.id.desc()).first() if client.id else None
     if _consent_changed(latest, consent_data):
-        consent = Consent.create(client=client, recorded_by=user, **consent_data)
-        audit.record("consent.create", "consent", consent.id,
-                     after=audit.snapshot(consent, CONSENT_FIELDS))
+        consent_domain.new_version(client, consent_data, user)
 
     if is_new:
         listing = Listing(unit=client.unit, client=client, last_confirmed_at=dt.date.today())
     for field in LISTING_FIELDS:
         setattr(listing, field, data.get(field))
     listing.featured = bool(data.get("featured"))
+    _keep_family_consent(listing)
     listing.slug = slugify(listing.title)
     listing.phone, listing.phone_is_mobile = phone.e164, phone.is_mobile
     old_photos = []
@@ -170,9 +190,26 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     return listing, old_photos
 
 
-def _changes(fresh: Listing, data: dict) -> list[str]:
-    """Fields whose saved value differs from what the second editor submitted."""
-    return [f for f in LISTING_FIELDS if getattr(fresh, f) != data.get(f)]
+def _same(stored, submitted) -> bool:
+    if isinstance(stored, bool) or isinstance(submitted, bool):
+        return bool(stored) == bool(submitted)
+    return (stored if stored not in ("", None) else None) == \
+        (submitted if submitted not in ("", None) else None)
+
+
+def _changes(fresh: Listing, data: dict, phone: str) -> tuple[list[str], dict]:
+    """Return the form fields whose stored value differs from the submitted one, and those values."""
+    stored = {f: getattr(fresh, f) for f in LISTING_FIELDS}
+    stored["phone"] = fresh.phone
+    stored["publish"] = fresh.is_published
+    stored.update({"client_" + f: getattr(fresh.client, f) for f in CLIENT_FIELDS})
+    latest = fresh.client.consents.order_by(Consent.id.desc()).first()
+    if latest or data.get("consent_given_on"):
+        stored.update({"consent_" + f: getattr(latest, f, None) for f in CONSENT_FIELDS})
+    submitted = dict(data, phone=phone)
+    changed = [name for name, value in stored.items()
+               if name in submitted and not _same(value, submitted[name])]
+    return changed, {name: stored[name] for name in changed}
 
 
 def set_published(listing: Listing, published: bool, user) -> Listing:

@@ -22,6 +22,21 @@ class Unit(BaseModel):
     kabupaten_served = TextField(default="")  # comma-separated kabupaten names
     created_at = DateTimeField(default=now)
     kiosk_interval = IntegerField(default=12)  # seconds per kiosk slide
+    logo = CharField(null=True)  # stored file names (app/photos.py), random
+    logo_thumb = CharField(null=True)
+    logo_width = IntegerField(null=True)  # of the thumbnail
+    logo_height = IntegerField(null=True)
+    version = IntegerField(default=1)  # two superadmins editing: the second gets a conflict
+
+    @property
+    def kabupaten_list(self):
+        return [k.strip() for k in self.kabupaten_served.split(",") if k.strip()]
+
+    def logo_size(self, height: int) -> tuple[int, int]:
+        """Return the logo's width and height when shown `height` pixels high."""
+        if not (self.logo_width and self.logo_height):
+            return height, height
+        return max(round(self.logo_width * height / self.logo_height), 1), height
 
 
 ROLES = {
@@ -40,6 +55,11 @@ class User(UserMixin, BaseModel):
     is_enabled = BooleanField(default=True)
     created_at = DateTimeField(default=now)
     last_login_at = DateTimeField(null=True)
+    must_change_password = BooleanField(default=False)  # set by a superadmin reset
+    password_changed_at = DateTimeField(null=True)
+    totp_secret = TextField(null=True)  # encrypted (app/twofactor.py); pending until enabled
+    totp_enabled_at = DateTimeField(null=True)
+    totp_last_step = IntegerField(null=True)  # last accepted time step: a code works once
 
     @property
     def is_active(self):
@@ -91,6 +111,7 @@ class Client(BaseModel):
     updated_at = DateTimeField(default=now)
     deleted_at = DateTimeField(null=True)
     version = IntegerField(default=1)
+    erased_at = DateTimeField(null=True)  # personal data erased on request (app/clients.py)
 
     def age_on(self, day):
         if not self.birth_date:
@@ -99,13 +120,10 @@ class Client(BaseModel):
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
     def active_consent(self, day=None):
-        """Return the newest consent valid on `day`, or None."""
+        """Return the consent in force on `day` (the newest version, if valid), or None."""
         day = day or dt.date.today()
-        return (Consent.select()
-                .where(Consent.client == self, Consent.withdrawn_at.is_null(),
-                       Consent.given_on <= day,
-                       (Consent.valid_until.is_null()) | (Consent.valid_until >= day))
-                .order_by(Consent.id.desc()).first())
+        latest = self.consents.order_by(Consent.id.desc()).first() if self.id else None
+        return latest if latest is not None and latest.is_valid_on(day) else None
 
 
 class Consent(BaseModel):
@@ -121,6 +139,20 @@ class Consent(BaseModel):
     valid_until = DateField(null=True)
     withdrawn_at = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
+    # Issue 4: how it was given, which text, and where it may appear (app/consent.py).
+    method = CharField(default="formulir")  # formulir (signed form) or rekaman (recorded)
+    text_version = CharField(default="")  # RAJA_KEMAS_CONSENT_TEXT_VERSION when recorded
+    scope_area = BooleanField(default=True)  # service area and kecamatan
+    channel_website = BooleanField(default=True)
+    channel_kiosk = BooleanField(default=True)
+    channel_share = BooleanField(default=True)
+    channel_flyer = BooleanField(default=True)
+    channel_search = BooleanField(default=True)
+
+    def is_valid_on(self, day) -> bool:
+        """True if not withdrawn and `day` lies within the consent's period."""
+        return (self.withdrawn_at is None and self.given_on <= day
+                and (self.valid_until is None or self.valid_until >= day))
 
 
 CONTACT_RELATIONS = {
@@ -145,6 +177,10 @@ class Listing(BaseModel):
     display_name = CharField(default="")
     contact_name = CharField(default="")
     contact_relation = CharField(default="klien")
+    # A family member as contact must consent to their own phone being published.
+    family_consent_name = CharField(default="")
+    family_consent_on = DateField(null=True)
+    family_consent_reference = CharField(default="")
     phone = CharField(default="")  # E.164, e.g. +6281234567890
     phone_is_mobile = BooleanField(default=False)
     photo = CharField(null=True)  # stored file names, random
@@ -203,5 +239,28 @@ class DailyStat(BaseModel):
         indexes = ((("listing", "day"), True),)
 
 
+class UserSession(BaseModel):
+    """One signed-in browser; the cookie holds only a random id whose hash is stored here."""
+    token_hash = CharField(unique=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    created_at = DateTimeField(default=now)
+    last_seen_at = DateTimeField(default=now)
+    address = CharField(default="")
+
+
+class RecoveryCode(BaseModel):
+    """A one-time 2FA recovery code, stored only as a salted hash."""
+    user = ForeignKeyField(User, backref="recovery_codes", on_delete="CASCADE")
+    code_hash = CharField()
+    used_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+
+
+class AppSetting(BaseModel):
+    """A setting a superadmin changes in the app, e.g. require_2fa."""
+    key = CharField(unique=True)
+    value = TextField(default="")
+
+
 ALL_MODELS = [Unit, User, Category, Region, Client, Consent, Listing, AuditEvent,
-              LoginFailure, SetupToken, DailyStat]
+              LoginFailure, SetupToken, DailyStat, UserSession, RecoveryCode, AppSetting]

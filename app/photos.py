@@ -1,4 +1,9 @@
-"""Listing photos: checked, re-encoded without metadata, thumbnailed, stored by random name."""
+"""Listing photos: checked, re-encoded without metadata, thumbnailed, stored by random name.
+
+The type comes from the content (Pillow's format), never the file name. Files that are
+also something else (a JPEG with a ZIP, HTML or PHP after it, a GIF that is a script) are
+refused outright, although re-encoding would drop the extra bytes anyway.
+"""
 import io
 import secrets
 import warnings
@@ -7,14 +12,26 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+from .polyglot import PhotoError, check_not_polyglot
+
+# MPO is a JPEG with extra pictures (Android "Ultra HDR" photos, 3D cameras); Pillow
+# opens it through its JPEG plugin. Only these plugins ever parse an upload.
+OPENED_WITH = ("JPEG", "PNG", "WEBP", "GIF")
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
+# Pictures people do send, which we do not read: named, so the message can say so.
+OTHER_PICTURES = ((b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+                  (b"\x00\x00\x01\x00", "ICO"), (b"%PDF", "PDF"), (b"8BPS", "PSD"))
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis")
 FULL_SIZE = 1200  # longest side of the stored photo
-THUMB_WIDTH = 480
-THUMB_QUALITY = 68
-
-
-class PhotoError(ValueError):
-    pass
+# Thumbnails: public cards show them cropped to 88x88 CSS px, so a longest side of 320 is
+# sharp up to 2.7x pixel density. The quality steps down until the file fits
+# THUMB_MAX_BYTES (DESIGN.md, "Light": photo thumbnails <= 30 KB), whatever the photo.
+THUMB_SIZE = 320
+THUMB_QUALITIES = (70, 62, 54, 46, 38)
+THUMB_MAX_BYTES = 28 * 1024
+UNREADABLE = "Berkas ini bukan foto yang bisa dibaca. Pilih foto JPG atau PNG."
+UNSUPPORTED = "Format foto tidak didukung{kind}. Gunakan JPG, PNG atau WebP."
+TOO_MANY_PIXELS = "Ukuran foto (piksel) terlalu besar. Perkecil dulu fotonya."
 
 
 @dataclass
@@ -27,26 +44,40 @@ class StoredPhoto:
     thumb_height: int
 
 
+# --- opening, encoding and storing ---------------------------------------------------
+
+def _other_picture(data: bytes) -> str | None:
+    """Name a picture format we do not read (HEIC from iPhones, BMP, TIFF...), or None."""
+    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+        return "AVIF" if data[8:12].startswith(b"avi") else "HEIC"
+    return next((name for magic, name in OTHER_PICTURES if data.startswith(magic)), None)
+
+
 def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
-    """Open image bytes, refusing non-images, odd formats and decompression bombs."""
+    """Open image bytes, refusing non-images, odd formats, polyglots and decompression bombs."""
     if not data:
         raise PhotoError("Berkas foto kosong.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
+            probe = Image.open(io.BytesIO(data), formats=OPENED_WITH)
             if probe.format not in ALLOWED_FORMATS:
-                raise PhotoError("Format foto tidak didukung. Gunakan JPG, PNG atau WebP.")
+                raise PhotoError(UNSUPPORTED.format(kind=""))
             if probe.width * probe.height > max_pixels:
-                raise PhotoError("Ukuran foto (piksel) terlalu besar. Perkecil dulu fotonya.")
+                raise PhotoError(TOO_MANY_PIXELS)
+            check_not_polyglot(data, probe.format)
             probe.verify()
-            image = Image.open(io.BytesIO(data))
+            image = Image.open(io.BytesIO(data), formats=OPENED_WITH)
             image.load()
     except PhotoError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning, OSError, SyntaxError, ValueError):
-        raise PhotoError("Berkas ini bukan foto yang bisa dibaca. Pilih foto JPG atau PNG.") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(TOO_MANY_PIXELS) from None
+    except UnidentifiedImageError:
+        other = _other_picture(data)
+        raise PhotoError(UNSUPPORTED.format(kind=f" ({other})") if other else UNREADABLE) from None
+    except (OSError, SyntaxError, ValueError):
+        raise PhotoError(UNREADABLE) from None
     return image
 
 
@@ -56,10 +87,32 @@ def _encode(image: Image.Image, longest: int | None, width: int | None, quality:
         img.thumbnail((width, width * 4))
     else:
         img.thumbnail((longest, longest))
+    # Pillow would copy a JPEG comment from `info`; saved without it and without exif/icc
+    # arguments, no camera, GPS, comment or other metadata survives.
+    img.info = {}
     buffer = io.BytesIO()
-    # Saved without exif/icc arguments: no camera, GPS or other metadata survives.
     img.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
     return buffer.getvalue(), img.size
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Turn the image upright and into plain RGB (or grey) on white."""
+    image = ImageOps.exif_transpose(image)  # keep the photo upright before dropping EXIF
+    if image.mode in ("RGB", "L"):
+        return image
+    background = Image.new("RGB", image.size, "white")
+    rgba = image.convert("RGBA")
+    background.paste(rgba, mask=rgba.split()[-1])
+    return background
+
+
+def _thumbnail(image: Image.Image):
+    """The thumbnail at the best quality of THUMB_QUALITIES that fits THUMB_MAX_BYTES."""
+    for quality in THUMB_QUALITIES:
+        data, size = _encode(image, THUMB_SIZE, None, quality)
+        if len(data) <= THUMB_MAX_BYTES:
+            break
+    return data, size
 
 
 def store_photo(data: bytes, folder: Path, max_bytes: int, max_pixels: int) -> StoredPhoto:
@@ -67,14 +120,12 @@ def store_photo(data: bytes, folder: Path, max_bytes: int, max_pixels: int) -> S
     if len(data) > max_bytes:
         raise PhotoError(f"Foto terlalu besar (maks. {max_bytes // (1024 * 1024)} MB).")
     image = _open_checked(data, max_pixels)
-    image = ImageOps.exif_transpose(image)  # keep the photo upright before dropping EXIF
-    if image.mode not in ("RGB", "L"):
-        background = Image.new("RGB", image.size, "white")
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.split()[-1])
-        image = background
-    full, (w, h) = _encode(image, FULL_SIZE, None, 80)
-    thumb, (tw, th) = _encode(image, None, THUMB_WIDTH, THUMB_QUALITY)
+    try:
+        image = _flatten(image)
+        full, (w, h) = _encode(image, FULL_SIZE, None, 80)
+        thumb, (tw, th) = _thumbnail(image)
+    except Exception:  # noqa: BLE001 - odd EXIF or modes in an upload: refuse, never 500
+        raise PhotoError(UNREADABLE) from None
     folder.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_urlsafe(12)
     (folder / f"{stem}.jpg").write_bytes(full)
@@ -83,6 +134,7 @@ def store_photo(data: bytes, folder: Path, max_bytes: int, max_pixels: int) -> S
 
 
 def delete_photo_files(folder: Path, *names) -> None:
+    """Remove stored photo files, ignoring ones already gone."""
     for name in names:
         if name:
             (folder / name).unlink(missing_ok=True)

@@ -1,10 +1,9 @@
 """Page-or-fragment rendering and template helpers."""
-import hashlib
-from functools import lru_cache
-
 from babel.dates import format_date
 from flask import current_app, render_template, request, url_for
 from jinja2_fragments.flask import render_block
+
+from .caching import content_hash
 
 
 def is_fragment_request() -> bool:
@@ -20,9 +19,10 @@ def render(template: str, block: str | None = None, **context):
     return render_template(template, **context)
 
 
-@lru_cache(maxsize=64)
 def _file_hash(path: str) -> str:
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()[:10]
+    # Keyed by the file's mtime and size (caching.py): an edited file gets a new hash
+    # without a restart, and only the current hash gets the year-long cache.
+    return content_hash(path)
 
 
 def asset_url(filename: str) -> str:
@@ -55,7 +55,5 @@ def init_app(app):
     @app.after_request
     def _headers(response):
         response.vary.add("HX-Request")
-        if request.endpoint == "static" and "v" in request.args:
-            # asset_url() puts the content hash in `v`: a new file gets a new URL.
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        # Cache-Control of static files (year-long only for asset_url's `?v=` hash): caching.py
         return response

@@ -192,14 +192,14 @@ class SitemapEntry:
 
 
 def category_listings(category: Category) -> list[PublicListing]:
-    """Return the public listings of one category, by title."""
-    return to_public(public_listings().where(Category.id == category.id)
+    """Return the public listings of one category that may go on a flyer, by title."""
+    return to_public(public_listings(channels=("flyer",)).where(Category.id == category.id)
                      .order_by(Listing.title))
 
 
 def sitemap_entries() -> list[SitemapEntry]:
     """List the home page, each category with public listings, and every public listing."""
-    listings = to_public(public_listings().order_by(Listing.id))
+    listings = to_public(public_listings(channels=("search",)).order_by(Listing.id))
     newest: dict[str, dt.date] = {}
     for item in listings:
         day = item.updated_at.date()

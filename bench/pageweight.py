@@ -17,6 +17,10 @@ Budgets (DESIGN.md, Principles, 2 "Light"):
   search fragment of 20 results (HX-Request)    <=  6 KB  (needs >= 20 matches)
   admin entry screen HTML + CSS + htmx          <= 30 KB  (needs --user/--password)
 
+With --browser, the same budgets and the ones only a browser can measure (photos,
+lazy loading, first contentful paint and typed search under "Slow 3G") are then measured
+in headless Chromium at 360x740 by bench/pageweight_browser.py.
+
 This is a measurement: the exit code is 0 whether budgets pass or not, 2 when the server
 cannot be reached.
 """
@@ -30,6 +34,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from pathlib import Path
 
 KB = 1024
 BUDGETS_KB = {"home": 14, "first_visit": 40, "fragment": 6, "admin": 30}
@@ -198,6 +203,9 @@ def main(argv=None) -> int:
     ap.add_argument("--password", help="its password")
     ap.add_argument("--query", default="jahit", help="search word with >= 20 matches")
     ap.add_argument("--timeout", type=float, default=15)
+    ap.add_argument("--browser", action="store_true",
+                    help="then measure in headless Chromium (bench/pageweight_browser.py)")
+    ap.add_argument("--instance", help="with --browser: instance folder, to check thumbnails")
     args = ap.parse_args(argv)
 
     client = Client(args.base, args.timeout)
@@ -277,6 +285,14 @@ def main(argv=None) -> int:
     print()
     for line in fragment_breakdown(fragment, cards):
         print(line)
+    if args.browser:
+        print()
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import pageweight_browser
+        browser_args = ["--base", args.base, "--query", args.query]
+        if args.instance:
+            browser_args += ["--instance", args.instance]
+        return pageweight_browser.main(browser_args)
     return 0
 
 

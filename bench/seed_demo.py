@@ -9,6 +9,10 @@ adult client, no full legal name in public text. About two thirds are tailoring
 (`jahit`, `penjahit`, `menjahit`): with --count 40 at least 25 match `?q=jahit`, enough
 for a full 20-result search fragment.
 
+With --photo-share (default 0.5) that share of the listings gets a camera-like photo
+(bench/synthetic_photos.py; landscape and portrait, 1600x1200 px, ~300 KB), uploaded
+through the same function, so the stored thumbnails are what a phone photo would give.
+
 Re-running is safe: demo clients are marked by register numbers `DEMO-NNN/2026` and only
 the missing ones are added. Nothing here runs in the app or in tests.
 """
@@ -25,6 +29,7 @@ from app import listings as domain  # noqa: E402
 from app.accounts import create_user  # noqa: E402
 from app.db import database  # noqa: E402
 from app.models import Category, Client, Region, Unit, User  # noqa: E402
+from bench.synthetic_photos import synthetic_photo  # noqa: E402
 
 REGISTER_PREFIX = "DEMO-"
 
@@ -126,6 +131,8 @@ def parse_args(argv=None):
                         help="password for the `admin` superadmin if it is created")
     parser.add_argument("--username", default="admin")
     parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
+    parser.add_argument("--photo-share", type=float, default=0.5,
+                        help="share of listings with a photo, 0..1 (default 0.5)")
     return parser.parse_args(argv)
 
 
@@ -170,6 +177,10 @@ def listing_data(i: int, entry, rng: random.Random, categories, regions) -> dict
         "display_name": nickname,
         "contact_relation": "keluarga" if family else "klien",
         "contact_name": ("Keluarga " + nickname.split()[-1]) if family else nickname,
+        # A family member as the contact gives their own consent to show their number.
+        "family_consent_name": ("Keluarga " + nickname.split()[-1]) if family else "",
+        "family_consent_on": today - dt.timedelta(days=rng.randint(0, 30)) if family else None,
+        "family_consent_reference": f"FK-{i + 1:02d}/2026" if family else "",
         "phone": "0812" + "".join(str(rng.randrange(10)) for _ in range(8)),
         "publish_until": None,
         "featured": rng.random() < 0.1,
@@ -182,6 +193,7 @@ def listing_data(i: int, entry, rng: random.Random, categories, regions) -> dict
 def main(argv=None) -> int:
     args = parse_args(argv)
     rng = random.Random(args.seed)
+    photo_rng = random.Random(args.seed + 1)  # own stream: photos do not change the data
     app = create_app()
     with app.test_request_context(), database.connection_context():
         user = User.get_or_none(User.username == args.username)
@@ -196,19 +208,25 @@ def main(argv=None) -> int:
         regions = home * 3 + [r for r in regions if r.kabupaten != "Polewali Mandar"]
         existing = {c.register_number for c in
                     Client.select().where(Client.register_number.startswith(REGISTER_PREFIX))}
-        created = 0
+        created = photos = 0
         for i, entry in enumerate(demo_plan(args.count, rng)):
             data = listing_data(i, entry, rng, categories, regions)  # always draw: stable data
             if data["client_register_number"] in existing:
                 continue
-            domain.save_listing(None, None, data, user, None)
+            photo = None
+            if photo_rng.random() < args.photo_share:
+                size = (1600, 1200) if photo_rng.random() < 0.5 else (1200, 1600)
+                photo = synthetic_photo(photo_rng, size)
+                photos += 1
+            domain.save_listing(None, None, data, user, photo)
             created += 1
 
         from app.directory import SearchFilters, find_public
         total = find_public(SearchFilters(), 1).total
         jahit = find_public(SearchFilters(q="jahit"), 1).total
     print(f"instance: {app.instance_path}")
-    print(f"created {created} listings; {total} public in all, {jahit} match 'jahit'")
+    print(f"created {created} listings ({photos} with a photo); {total} public in all, "
+          f"{jahit} match 'jahit'")
     return 0
 
 

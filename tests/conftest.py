@@ -8,17 +8,60 @@ from PIL import Image
 from app import create_app
 from app import listings as domain
 from app.accounts import create_user
-from app.db import database
+from app.db import database, release_database
 from app.models import Category, Region, Unit
+
+import databases
 
 PASSWORD = "kata-sandi-rahasia"
 
 
+def pytest_collection_modifyitems(config, items):
+    """On a PostgreSQL run, skip browser tests (the SQLite run covers them) and tests
+    marked `sqlite_only` (features that exist on SQLite only, e.g. file backups)."""
+    reason = f"runs on SQLite only ({databases.ENV} points at PostgreSQL)"
+    for item in items:
+        if item.path.stem.endswith("browser"):
+            item.add_marker(pytest.mark.browser)
+        if databases.testing_postgres() and (item.get_closest_marker("browser")
+                                             or item.get_closest_marker("sqlite_only")):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def postgres_schemas():
+    """Throwaway schemas on the test PostgreSQL server; skips where there is none."""
+    url = databases.postgres_server_url()
+    problem = databases.postgres_problem(url)
+    if problem:
+        pytest.skip(problem)
+    schemas = databases.Schemas(url)
+    yield schemas
+    schemas.close()
+
+
 @pytest.fixture
-def app(tmp_path):
+def postgres_url(postgres_schemas):
+    """A URL of an empty PostgreSQL schema of its own, dropped after the test."""
+    name, url = postgres_schemas.create()
+    yield url
+    release_database()
+    postgres_schemas.drop(name)
+
+
+@pytest.fixture
+def database_url(request, tmp_path):
+    """The test's database: a temp SQLite file, or a PostgreSQL schema (see tests/databases.py)."""
+    if databases.testing_postgres():
+        return request.getfixturevalue("postgres_url")
+    return "sqlite:///" + (tmp_path / "test.db").as_posix()
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
     app = create_app({
         "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": "sqlite:///" + (tmp_path / "test.db").as_posix(),
+        "DATABASE_URL": database_url,
         "TESTING": True,
         "SECRET_KEY": "test",
         "WTF_CSRF_ENABLED": False,
@@ -89,6 +132,16 @@ def listing_data(**overrides):
         "consent_scope_photo": True,
         "consent_scope_phone": True,
         "consent_valid_until": None,
+        "consent_method": "formulir",
+        "consent_scope_area": True,
+        "consent_channel_website": True,
+        "consent_channel_kiosk": True,
+        "consent_channel_share": True,
+        "consent_channel_flyer": True,
+        "consent_channel_search": True,
+        "family_consent_name": "",
+        "family_consent_on": None,
+        "family_consent_reference": "",
         "title": "Penjahit Pakaian",
         "category_id": category.id,
         "description": "Menjahit baju, permak celana, seragam sekolah.",

@@ -29,7 +29,7 @@ def test_reencoded_without_exif_and_gps(tmp_path):
         assert len(image.getexif()) == 0
         assert b"KameraMerek" not in data and b"Exif" not in data
     assert max(stored.width, stored.height) <= 1200
-    assert stored.thumb_width == 480
+    assert max(stored.thumb_width, stored.thumb_height) == 320  # app/photos.py THUMB_SIZE
     assert (tmp_path / stored.thumb).stat().st_size <= 30 * 1024
 
 

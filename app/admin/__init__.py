@@ -43,17 +43,27 @@ def listing_for_user(listing_id: int) -> Listing:
 
 @bp.route("/")
 def dashboard():
+    from ..freshness import needs_confirmation
     from ..listings import admin_listings
     mine = admin_listings(current_user)
     counts = {
         "terbit": mine.where(Listing.is_published == True).count(),  # noqa: E712
         "draf": mine.where(Listing.is_published == False).count(),  # noqa: E712
         "sampah": admin_listings(current_user, status="sampah").count(),
+        "konfirmasi": needs_confirmation(current_user).count(),
     }
     recent = list(mine.limit(5))
+    from .reports import impact_context
     return render("admin/dashboard.html", counts=counts, recent=recent,
-                  args=request.args)
+                  args=request.args, **impact_context(current_user, request.args))
 
 
 from . import listings  # noqa: E402,F401  (routes register on bp)
 from . import kiosk  # noqa: E402,F401
+from . import audit_log, backups  # noqa: E402,F401
+from . import users  # noqa: E402,F401
+from . import reports  # noqa: E402,F401
+from . import clients  # noqa: E402,F401
+from . import units  # noqa: E402,F401  (superadmin: /admin/unit)
+from . import transfers  # noqa: E402,F401  (import and export)
+from . import freshness  # noqa: E402,F401  (contacts to confirm)

@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..consent import CHANNELS, METHODS
 from ..models import CONTACT_RELATIONS, Category, Region
 
 REQUIRED = "Wajib diisi."
@@ -40,7 +41,19 @@ class ListingForm(FlaskForm):
     consent_scope_name = BooleanField("Nama panggilan boleh tampil", default=True)
     consent_scope_photo = BooleanField("Foto boleh tampil", default=True)
     consent_scope_phone = BooleanField("Nomor telepon klien boleh tampil", default=True)
+    consent_scope_area = BooleanField("Wilayah layanan dan kecamatan boleh tampil", default=True)
     consent_valid_until = DateField("Persetujuan berlaku sampai", validators=[Optional()])
+    consent_method = SelectField("Cara persetujuan", validate_choice=False, default="formulir",
+                                 choices=[SelectChoice(k, v) for k, v in METHODS.items()])
+    consent_channel_website = BooleanField(CHANNELS["website"], default=True)
+    consent_channel_kiosk = BooleanField(CHANNELS["kiosk"], default=True)
+    consent_channel_share = BooleanField(CHANNELS["share"], default=True)
+    consent_channel_flyer = BooleanField(CHANNELS["flyer"], default=True)
+    consent_channel_search = BooleanField(CHANNELS["search"], default=True)
+    family_consent_name = StringField("Nama anggota keluarga", validators=[Length(max=120)])
+    family_consent_on = DateField("Tanggal persetujuannya", validators=[Optional(), _not_future])
+    family_consent_reference = StringField("Nomor formulir persetujuannya",
+                                           validators=[Length(max=80)])
 
     # public
     title = StringField("Nama jasa", validators=[DataRequired(REQUIRED), Length(max=80)],

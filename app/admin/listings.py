@@ -104,11 +104,16 @@ def _save(form, listing, client):
     except PublishError as exc:
         form.publish.errors = list(exc.problems)
     except domain.ConflictError as exc:
+        from .changes import conflict_panel
+        # The form keeps the admin's input; with the stored version, Simpan now saves the merge.
+        form.version.data = str(exc.version)
+        form.conflict = conflict_panel(form, exc, photo_dropped=bool(photo_bytes))
         labels = [str(form[f].label.text) for f in exc.changed if f in form]
         form.version.errors = [
-            "Jasa ini baru saja diubah oleh admin lain. Perubahan Anda belum disimpan. "
-            + ("Yang berubah: " + ", ".join(labels) + ". " if labels else "")
-            + "Muat ulang halaman untuk melihat versi terbaru, lalu ulangi perubahan Anda."]
+            "Jasa ini baru saja diubah oleh admin lain. "
+            + ("Yang berbeda: " + ", ".join(labels) + ". " if labels else "")
+            + "Isian Anda belum disimpan dan masih ada di formulir. Bandingkan di bawah, "
+            "sesuaikan isian, lalu tekan Simpan lagi."]
     return None
 
 

@@ -1,40 +1,47 @@
-"""Login, logout and the first-run setup link."""
-from flask import Blueprint, flash, redirect, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+"""Login (password, then a 2FA code when enabled), logout and the first-run setup link."""
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
 
-from .. import accounts, audit
+from .. import accounts, sessions, twofactor
 from ..errors import error_page
 from ..rendering import render
 from ..seed import ensure_default_unit
+from .forms import CodeForm, LoginForm, SetupForm
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
-    username = StringField("Nama pengguna", validators=[DataRequired("Isi nama pengguna."),
-                                                         Length(max=60)])
-    password = PasswordField("Kata sandi", validators=[DataRequired("Isi kata sandi."),
-                                                        Length(max=200)])
-
-
-class SetupForm(FlaskForm):
-    full_name = StringField("Nama lengkap Anda", validators=[Length(max=100)])
-    username = StringField("Nama pengguna", validators=[DataRequired("Isi nama pengguna."),
-                                                         Length(max=60)])
-    password = PasswordField("Kata sandi baru", validators=[
-        DataRequired("Isi kata sandi."), Length(min=8, max=128, message="8 sampai 128 karakter.")])
-    confirm = PasswordField("Ulangi kata sandi", validators=[
-        EqualTo("password", "Kedua kata sandi tidak sama.")])
-
-
 def _safe_next(target: str | None) -> str:
     """Only follow a `next` that stays on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and newlines from URLs ("/\t/evil" becomes "//evil") and read
+    # "\" as "/", so a path with either could leave the site or split the header.
+    if (target and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target and not any(ord(c) < 32 or ord(c) == 127 for c in target)):
         return target
     return url_for("admin.dashboard")
+
+
+def _free_failures() -> int:
+    return current_app.config["LOGIN_FAILURES_BEFORE_DELAY"]
+
+
+@bp.before_app_request
+def _account_gate():
+    """Hold a user on the password or 2FA page while their account requires it."""
+    if not (request.endpoint or "").startswith("admin.") or not current_user.is_authenticated:
+        return None
+    if current_user.must_change_password:
+        return sessions.redirect_to(url_for("auth.change_password"))
+    if twofactor.needs_enrolment(current_user):
+        return sessions.redirect_to(url_for("auth.twofactor_setup"))
+    return None
+
+
+@bp.after_request
+def _no_store(response):
+    # These pages carry secrets (2FA key, recovery codes) or a login in progress.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -44,21 +51,42 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        from flask import current_app
         user, error = accounts.authenticate(form.username.data, form.password.data,
-                                            request.remote_addr or "",
-                                            current_app.config["LOGIN_FAILURES_BEFORE_DELAY"])
+                                            request.remote_addr or "", _free_failures())
         if user:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            target = _safe_next(request.args.get("next"))
+            if twofactor.is_enabled(user):
+                sessions.begin_second_step(user, target)
+                return redirect(url_for("auth.login_code"))
+            sessions.log_in(user, "password")
+            return redirect(target)
     return render("auth/login.html", form=form, error=error), (200 if not error else 401)
+
+
+@bp.route("/masuk/kode", methods=["GET", "POST"])
+def login_code():
+    user, target = sessions.pending_user()
+    if user is None:
+        flash("Silakan masuk dengan nama pengguna dan kata sandi.", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        method, error = twofactor.verify_login(user, form.code.data, request.remote_addr or "",
+                                               _free_failures())
+        if method:
+            sessions.log_in(user, "password+" + method)
+            if method == "recovery":
+                flash(f"Kode pemulihan sudah terpakai; sisa {twofactor.unused_recovery_codes(user)} "
+                      "kode. Buat kode baru di halaman Verifikasi dua langkah bila perlu.", "info")
+            return redirect(_safe_next(target))
+    return render("auth/code.html", form=form, error=error), (200 if not error else 401)
 
 
 @bp.route("/keluar", methods=["POST"])
 @login_required
 def logout():
-    audit.record("logout", "user", current_user.id)
-    logout_user()
+    sessions.log_out(current_user._get_current_object())
     flash("Anda sudah keluar.", "info")
     return redirect(url_for("auth.login"))
 
@@ -77,7 +105,10 @@ def setup(token):
         except accounts.AccountError as exc:
             error = str(exc)
         else:
-            login_user(user)
+            sessions.log_in(user, "setup")
             flash("Akun superadmin dibuat. Selamat datang!", "success")
             return redirect(url_for("admin.dashboard"))
     return render("auth/setup.html", form=form, error=error)
+
+
+from . import account  # noqa: E402,F401  (own-account pages register on bp)

@@ -1,6 +1,7 @@
 """Public blueprint: the directory anyone can read, with or without JavaScript."""
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
 
+from .. import stats
 from ..directory import SearchFilters, find_public, public_listing, region_choices
 from ..models import Category, Listing
 from ..publishing import public_listings
@@ -10,12 +11,16 @@ bp = Blueprint("public", __name__)
 
 
 @bp.route("/")
+@bp.route("/u/<unit_slug>/")
 def home():
-    filters = SearchFilters.from_args(request.args)
+    """The national directory (with a unit filter), or one office's at /u/<slug>/."""
+    from .units import current_unit, unit_page_context
+    unit = current_unit()
+    filters = SearchFilters.from_args(request.args, **({"unit": unit.slug} if unit else {}))
     page = find_public(filters, current_app.config["PAGE_SIZE"])
     return render("public/home.html", "results", filters=filters, page=page,
                   categories=Category.select().order_by(Category.sort_order, Category.name),
-                  regions=region_choices())
+                  regions=region_choices(), **unit_page_context(unit))
 
 
 @bp.route("/jasa/<int:listing_id>")
@@ -26,6 +31,7 @@ def listing_detail(listing_id, slug=None):
         abort(404)
     if request.path != listing.url:
         return redirect(listing.url, 301)
+    stats.count_request(request, listing.id, "view")  # before any 304: a revalidation is a view
     return render("public/detail.html", listing=listing)
 
 
@@ -51,4 +57,7 @@ def photo(name):
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 from . import kiosk  # noqa: E402,F401  (routes register on bp)
+from . import units  # noqa: E402,F401  (/u/<unit-slug>/...)
 from . import sharing  # noqa: E402,F401
+from . import pages  # noqa: E402,F401
+from . import contact  # noqa: E402,F401

@@ -2,7 +2,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import render_template, request
+from flask import g, render_template, request
 from jinja2_fragments.flask import render_block
 
 from ..kiosk import next_slide
@@ -15,7 +15,7 @@ TEMPLATE = "public/kiosk.html"
 
 
 def _context() -> dict:
-    unit = ensure_default_unit()
+    unit = g.get("unit") or ensure_default_unit()  # /u/<slug>/kiosk, else the default unit
     index = request.args.get("i", 0, type=int) or 0
     slide = next_slide(unit, index, request.args.get("sejak", "")[:40])
     return {"slide": slide, "unit": unit, "interval": unit.kiosk_interval,
@@ -24,11 +24,13 @@ def _context() -> dict:
 
 
 @bp.route("/kiosk")
+@bp.route("/u/<unit_slug>/kiosk")
 def kiosk():
     return render_template(TEMPLATE, **_context())
 
 
 @bp.route("/kiosk/panel")
+@bp.route("/u/<unit_slug>/kiosk/panel")
 def kiosk_panel():
     """The next slide only: what the screen fetches every interval."""
     response = render_block(TEMPLATE, "panel", **_context())

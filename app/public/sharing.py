@@ -9,7 +9,8 @@ from pathlib import Path
 from flask import Response, abort, current_app, render_template, request
 
 from ..directory import public_listing
-from ..models import Category
+from ..models import Category, Listing
+from ..publishing import public_listings
 from ..sharing import (absolute_url, category_listings, qr_svg, robots_txt, share_card_png,
                        short_description, sitemap_entries, sitemap_xml, web_manifest)
 from . import bp
@@ -22,18 +23,30 @@ bp.add_app_template_global(short_description, "short_description")
 PAPER_SIZES = ("a4", "a5")
 
 
-def _visible(listing_id: int):
-    """Return the public view of a listing, or answer 404 (drafts, hidden, deleted)."""
+def _visible(listing_id: int, channel: str):
+    """Return the public view of a listing, or answer 404 (drafts, hidden, deleted, or
+    a channel the client's consent leaves out)."""
     listing = public_listing(listing_id)
-    if listing is None:
+    if listing is None or channel not in listing.channels:
         abort(404)
     return listing
+
+
+@bp.after_request
+def _noindex_without_consent(response):
+    """Tell search engines to skip a listing whose consent leaves them out."""
+    if request.endpoint == "public.listing_detail" and response.status_code == 200:
+        listing_id = (request.view_args or {}).get("listing_id")
+        allowed = public_listings(channels=("search",)).where(Listing.id == listing_id)
+        if not allowed.exists():
+            response.headers["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @bp.route("/jasa/<int:listing_id>/kartu.png")
 def share_card(listing_id):
     """Send the listing's generated link-preview picture."""
-    listing = _visible(listing_id)
+    listing = _visible(listing_id, "share")
     png = share_card_png(listing, current_app.config["APP_NAME"],
                          current_app.config["OFFICE_NAME"])
     return Response(png, mimetype="image/png",
@@ -43,7 +56,7 @@ def share_card(listing_id):
 @bp.route("/jasa/<int:listing_id>/selebaran")
 def flyer(listing_id):
     """Show one listing as a printable A4 (or ?ukuran=a5) flyer."""
-    listing = _visible(listing_id)
+    listing = _visible(listing_id, "flyer")
     paper = request.args.get("ukuran", "a4").lower()
     return render_template("public/flyer.html", listing=listing,
                            paper=paper if paper in PAPER_SIZES else "a4",

@@ -1,0 +1,57 @@
+"""Backups page for superadmins: list archives, make one now, download one."""
+from flask import abort, current_app, flash, redirect, send_file, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from .. import audit, backup
+from ..rendering import render
+from . import bp
+from .audit_log import superadmin_only
+
+
+class BackupForm(FlaskForm):
+    """The "make a backup now" button: just the CSRF token."""
+
+
+def _problem() -> str:
+    """Return why this deployment cannot back up here (PostgreSQL), or ''."""
+    try:
+        backup.sqlite_file(current_app.config["DATABASE_URL"])
+    except backup.BackupError as exc:
+        return str(exc)
+    return ""
+
+
+@bp.route("/cadangan")
+@superadmin_only
+def backup_index():
+    folder = backup.backup_dir(current_app)
+    return render("admin/backups.html", archives=backup.list_archives(folder), folder=folder,
+                  problem=_problem(), form=BackupForm(), human_size=backup.human_size)
+
+
+@bp.route("/cadangan", methods=["POST"])
+@superadmin_only
+def backup_create():
+    if not BackupForm().validate_on_submit():
+        abort(400)
+    try:
+        path = backup.run_backup(current_app._get_current_object(), user=current_user)
+    except backup.BackupError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Cadangan dibuat: {path.name}. Simpan salinannya di luar komputer ini juga.",
+              "success")
+    return redirect(url_for("admin.backup_index"), 303)
+
+
+@bp.route("/cadangan/<name>")
+@superadmin_only
+def backup_download(name):
+    folder = backup.backup_dir(current_app)
+    archive = next((a for a in backup.list_archives(folder) if a.name == name), None)
+    if archive is None:
+        abort(404)
+    audit.record("backup.download", "backup", after={"archive": archive.name})
+    return send_file(archive.path, mimetype="application/zip", as_attachment=True,
+                     download_name=archive.name)

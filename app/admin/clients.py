@@ -1,0 +1,186 @@
+"""Admin pages of a client's internal record: list, detail, consent, withdrawal,
+erasure and export. Every view of the record is audited."""
+import datetime as dt
+import json
+
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from .. import clients as domain
+from .. import consent as consents
+from ..models import Client, Listing
+from ..publishing import public_listings
+from ..rendering import render
+from . import bp, editor_required
+
+
+class ConsentForm(FlaskForm):
+    """One new version of a client's consent."""
+    given_on = DateField("Tanggal persetujuan", validators=[
+        InputRequired("Tanggal persetujuan wajib diisi.")])
+    officer_name = StringField("Petugas yang mencatat", validators=[
+        DataRequired("Nama petugas wajib diisi."), Length(max=120)])
+    method = SelectField("Cara persetujuan", validate_choice=False,
+                         choices=[SelectChoice(k, v) for k, v in consents.METHODS.items()])
+    form_reference = StringField("Nomor formulir atau rekaman", validators=[Length(max=80)])
+    valid_until = DateField("Berlaku sampai (opsional)", validators=[Optional()])
+    scope_name = BooleanField(consents.SCOPES["name"] + " boleh tampil")
+    scope_photo = BooleanField(consents.SCOPES["photo"] + " boleh tampil")
+    scope_phone = BooleanField(consents.SCOPES["phone"] + " boleh tampil")
+    scope_area = BooleanField(consents.SCOPES["area"] + " boleh tampil")
+    channel_website = BooleanField(consents.CHANNELS["website"])
+    channel_kiosk = BooleanField(consents.CHANNELS["kiosk"])
+    channel_share = BooleanField(consents.CHANNELS["share"])
+    channel_flyer = BooleanField(consents.CHANNELS["flyer"])
+    channel_search = BooleanField(consents.CHANNELS["search"])
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation page's button: just the CSRF token."""
+
+
+class EraseForm(FlaskForm):
+    understood = BooleanField("Saya mengerti: data pribadi klien ini dihapus untuk selamanya "
+                              "dan tidak dapat dipulihkan.",
+                              validators=[DataRequired("Centang dulu kotak ini.")])
+
+
+def consent_status_label(client: Client) -> str:
+    """Return the client's consent status in words, for any admin page."""
+    return consents.STATUS_LABELS[consents.status(client, consents.latest_consent(client))]
+
+
+bp.add_app_template_global(consent_status_label, "consent_status_label")
+bp.add_app_template_global(consents.channels_of, "consent_channels")
+
+
+def _client(client_id: int) -> Client:
+    """Return a client of the user's unit (any unit for a superadmin), else 404."""
+    client = domain.client_for(client_id, current_user)
+    if client is None:
+        abort(404)
+    return client
+
+
+def _editable(client_id: int) -> Client:
+    """Return a client that may still be changed; an erased one answers 404."""
+    client = _client(client_id)
+    if client.erased_at:
+        abort(404)
+    return client
+
+
+@bp.before_request
+def _audit_entry_screen():
+    """Audit the entry screen too: it shows the client's internal record."""
+    if request.method != "GET" or not current_user.is_authenticated \
+            or not current_user.can_edit:
+        return
+    client = None
+    if request.endpoint == "admin.listing_edit":
+        listing = Listing.get_or_none(Listing.id == request.view_args.get("listing_id"))
+        client = domain.client_for(listing.client_id, current_user) if listing else None
+    elif request.endpoint == "admin.listing_new" and request.args.get("klien", type=int):
+        client = domain.client_for(request.args.get("klien", type=int), current_user)
+    if client is not None and not request.headers.get("HX-Request"):
+        domain.record_view(client, current_user)
+
+
+@bp.route("/klien")
+def client_index():
+    text = request.args.get("q", "")[:100]
+    page = max(request.args.get("hal", 1, type=int) or 1, 1)
+    per_page = current_app.config["PAGE_SIZE"]
+    query = domain.clients_for(current_user, text)
+    total = query.count()
+    rows = list(query.paginate(page, per_page))
+    latest = domain.latest_consents([c.id for c in rows])
+    statuses = {c.id: consents.status(c, latest.get(c.id)) for c in rows}
+    return render("admin/clients.html", rows=rows, statuses=statuses, labels=consents.STATUS_LABELS,
+                  total=total, page=page, pages=max((total + per_page - 1) // per_page, 1),
+                  q=text, today=dt.date.today())
+
+
+@bp.route("/klien/<int:client_id>")
+def client_detail(client_id):
+    client = _client(client_id)
+    domain.record_view(client, current_user)
+    summary = domain.summary(client)
+    public_ids = {x.id for x in public_listings().where(Listing.client == client)
+                  .select(Listing.id)}
+    history = list(domain.consent_history(client))
+    return render("admin/client_detail.html", client=client, history=history,
+                  current=summary["consent"], listings=summary["listings"],
+                  public_ids=public_ids, today=dt.date.today(),
+                  status=consents.status(client, summary["consent"]),
+                  labels=consents.STATUS_LABELS, methods=consents.METHODS,
+                  scopes=consents.SCOPES, channels=consents.CHANNELS)
+
+
+def _prefill(form: ConsentForm, client: Client) -> None:
+    """Start a new version from the newest one, dated today, recorded by the user."""
+    latest = consents.latest_consent(client)
+    for name in consents.FIELDS:
+        default = consents.DEFAULTS.get(name)
+        form[name].data = getattr(latest, name) if latest else default
+    form.given_on.data = dt.date.today()
+    form.officer_name.data = current_user.full_name or current_user.username
+    if latest is None or latest.withdrawn_at:
+        form.form_reference.data = ""
+
+
+@bp.route("/klien/<int:client_id>/persetujuan", methods=["GET", "POST"])
+@editor_required
+def client_consent(client_id):
+    client = _editable(client_id)
+    form = ConsentForm() if request.method == "POST" else ConsentForm(formdata=None)
+    if request.method == "GET":
+        _prefill(form, client)
+    elif form.validate():
+        try:
+            consents.record_consent(client, form.data, current_user)
+        except consents.ConsentError as exc:
+            form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
+        else:
+            flash("Versi persetujuan baru tercatat.", "success")
+            return redirect(url_for("admin.client_detail", client_id=client.id), 303)
+    return render("admin/client_consent.html", client=client, form=form,
+                  text_version=consents.text_version())
+
+
+@bp.route("/klien/<int:client_id>/tarik", methods=["GET", "POST"])
+@editor_required
+def client_withdraw(client_id):
+    client = _editable(client_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate():
+        ids = consents.withdraw(client, current_user)
+        flash(f"Persetujuan ditarik. {len(ids)} jasa berhenti tayang saat ini juga.", "success")
+        return redirect(url_for("admin.client_detail", client_id=client.id), 303)
+    return render("admin/client_confirm.html", client=client, form=form, action="tarik")
+
+
+@bp.route("/klien/<int:client_id>/hapus", methods=["GET", "POST"])
+@editor_required
+def client_erase(client_id):
+    client = _editable(client_id)
+    form = EraseForm()
+    if request.method == "POST" and form.validate():
+        done = domain.erase_client(client, current_user)
+        flash(f"Data pribadi klien dihapus: {done['listings']} jasa dikosongkan, "
+              f"{done['photos']} berkas foto dihapus.", "success")
+        return redirect(url_for("admin.client_detail", client_id=client.id), 303)
+    return render("admin/client_confirm.html", client=client, form=form, action="hapus")
+
+
+@bp.route("/klien/<int:client_id>/ekspor")
+@editor_required
+def client_export(client_id):
+    client = _client(client_id)
+    body = json.dumps(domain.export_client(client, current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="klien-{client.id}.json"'})

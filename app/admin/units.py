@@ -1,0 +1,117 @@
+"""Superadmin pages for units (Bapas offices): list, create, edit with logo."""
+from functools import wraps
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, HiddenField, IntegerField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import units as domain
+from ..kiosk import MAX_INTERVAL, MIN_INTERVAL
+from ..models import Unit
+from ..rendering import render
+from . import bp
+
+
+def superadmin_only(view):
+    """Refuse everyone but superadmins on the server, whatever the page showed them."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role != "superadmin":
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+class UnitForm(FlaskForm):
+    name = StringField("Nama unit", validators=[DataRequired("Isi nama unit."), Length(max=120)],
+                       description="Mis. Bapas Kelas II Polewali.")
+    slug = StringField("Nama di alamat web", validators=[DataRequired("Isi nama alamat web."),
+                                                         Length(max=60)],
+                       description="Huruf kecil dan tanda hubung, mis. bapas-polewali. Halaman unit: "
+                                   "/u/<nama>/, layar kios: /u/<nama>/kiosk. Jika diubah, "
+                                   "alamat lama tidak berlaku lagi.")
+    address = TextAreaField("Alamat kantor", validators=[Length(max=300)])
+    phone = StringField("Telepon", validators=[Length(max=40)])
+    email = StringField("Email", validators=[Length(max=120)])
+    # Checked in app/units.py, with a message in Indonesian.
+    kabupaten_served = SelectMultipleField("Kabupaten wilayah kerja", validate_choice=False,
+                                           option_widget=CheckboxInput(),
+                                           widget=ListWidget(prefix_label=False))
+    logo = FileField("Logo (JPG/PNG)", description="Tampil di halaman unit dan layar kios.")
+    remove_logo = BooleanField("Hapus logo")
+    kiosk_interval = IntegerField("Lama tiap jasa tampil di layar kios (detik)", validators=[
+        InputRequired(f"Isi angka {MIN_INTERVAL}–{MAX_INTERVAL}.")])
+    version = HiddenField()
+
+    def for_regions(self):
+        self.kabupaten_served.choices = [(k, k) for k in domain.kabupaten_choices()]
+        return self
+
+    def fill(self, unit: Unit):
+        for name in ("name", "slug", "address", "phone", "email", "kiosk_interval", "version"):
+            self[name].data = getattr(unit, name)
+        self.kabupaten_served.data = unit.kabupaten_list
+        return self
+
+    def domain_data(self) -> dict:
+        data = {name: self[name].data for name in domain.FIELDS}
+        data.update(remove_logo=self.remove_logo.data, version=self.version.data)
+        return data
+
+
+def _unit(unit_id: int) -> Unit:
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def _save(form: UnitForm, unit: Unit | None):
+    """Validate and save; put a refusal on the form. Returns the unit or None."""
+    if not form.validate():
+        return None
+    upload = form.logo.data
+    logo = upload.read() if upload and getattr(upload, "filename", "") else None
+    try:
+        return domain.save_unit(unit, form.domain_data(), current_user, logo)
+    except domain.UnitError as exc:
+        form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
+    except domain.UnitConflict as exc:
+        form.version.errors = [str(exc)]
+    return None
+
+
+@bp.route("/unit")
+@superadmin_only
+def unit_index():
+    return render("admin/units.html", rows=domain.unit_summaries())
+
+
+@bp.route("/unit/baru", methods=["GET", "POST"])
+@superadmin_only
+def unit_new():
+    form = UnitForm().for_regions()
+    if request.method == "GET":
+        form.kiosk_interval.data = 12
+    elif unit := _save(form, None):
+        flash(f"Unit “{unit.name}” dibuat.", "success")
+        return redirect(url_for("admin.unit_index"), 303)
+    return render("admin/units_form.html", form=form, unit=None)
+
+
+@bp.route("/unit/<int:unit_id>/ubah", methods=["GET", "POST"])
+@superadmin_only
+def unit_edit(unit_id):
+    unit = _unit(unit_id)
+    form = UnitForm().for_regions()
+    if request.method == "GET":
+        form.fill(unit)
+    elif saved := _save(form, unit):
+        flash(f"Unit “{saved.name}” disimpan.", "success")
+        return redirect(url_for("admin.unit_index"), 303)
+    return render("admin/units_form.html", form=form, unit=unit)

@@ -1,0 +1,144 @@
+"""Superadmin pages for accounts: list, create, edit, enable/disable, password and 2FA reset."""
+from functools import wraps
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from .. import accounts, sessions, twofactor
+from ..models import ROLES, Unit, User
+from ..rendering import is_fragment_request, render
+from . import bp
+
+
+def superadmin_required(view):
+    """Refuse everyone but superadmins on the server, whatever the page showed them."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role != "superadmin":
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
+class UserForm(FlaskForm):
+    username = StringField("Nama pengguna", validators=[
+        DataRequired("Isi nama pengguna."), Length(max=60)],
+        description="Huruf kecil, angka, titik, garis bawah atau tanda hubung; tidak bisa diubah.")
+    full_name = StringField("Nama lengkap", validators=[Length(max=100)])
+    role = SelectField("Peran", choices=list(ROLES.items()),
+                       description="Superadmin: semua, termasuk pengguna. Admin: jasa dan klien "
+                                   "unitnya. Peninjau: hanya melihat.")
+    unit_id = SelectField("Unit kerja", coerce=int)
+
+    def for_units(self):
+        self.unit_id.choices = [(u.id, u.name) for u in Unit.select().order_by(Unit.name)]
+        return self
+
+
+def _user(user_id: int) -> User:
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _row_or_back(user: User, error: str | None, done: str):
+    """Answer a row action: the row for htmx, else a message and the list again."""
+    if is_fragment_request():
+        return render("admin/_user_row.html", row=user, error=error)
+    flash(error or done, "error" if error else "success")
+    return redirect(url_for("admin.user_index"), 303)
+
+
+@bp.route("/pengguna")
+@superadmin_required
+def user_index():
+    rows = User.select(User, Unit).join(Unit).order_by(User.username)
+    return render("admin/users.html", rows=list(rows), require_2fa=twofactor.required())
+
+
+@bp.route("/pengguna/baru", methods=["GET", "POST"])
+@superadmin_required
+def user_new():
+    form = UserForm().for_units()
+    if form.validate_on_submit():
+        temporary = accounts.temporary_password()
+        try:
+            user = accounts.create_user(Unit.get_by_id(form.unit_id.data), form.username.data,
+                                        temporary, form.role.data, form.full_name.data,
+                                        must_change=True)
+        except accounts.AccountError as exc:
+            form.username.errors = [str(exc)]
+        else:
+            return render("admin/users_password.html", user=user, temporary=temporary, new=True)
+    return render("admin/users_form.html", form=form, user=None)
+
+
+@bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
+@superadmin_required
+def user_edit(user_id):
+    user = _user(user_id)
+    form = UserForm(obj=user if request.method == "GET" else None).for_units()
+    del form.username  # the login name stays: the audit log refers to it
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(user, form.full_name.data, form.role.data,
+                                 Unit.get_by_id(form.unit_id.data))
+        except accounts.AccountError as exc:
+            form.role.errors = [str(exc)]
+        else:
+            flash(f"Akun {user.username} disimpan.", "success")
+            return redirect(url_for("admin.user_index"), 303)
+    return render("admin/users_form.html", form=form, user=user)
+
+
+@bp.route("/pengguna/<int:user_id>/status", methods=["POST"])
+@superadmin_required
+def user_status(user_id):
+    user = _user(user_id)
+    enable = request.form.get("aktif") == "1"
+    try:
+        accounts.set_enabled(user, enable)
+    except accounts.AccountError as exc:
+        return _row_or_back(user, str(exc), "")
+    return _row_or_back(user, None, f"Akun {user.username} "
+                        + ("diaktifkan." if enable else "dinonaktifkan dan sudah dikeluarkan."))
+
+
+@bp.route("/pengguna/<int:user_id>/atur-ulang-sandi", methods=["GET", "POST"])
+@superadmin_required
+def user_reset_password(user_id):
+    user = _user(user_id)
+    if user.id == current_user.id:
+        flash("Untuk akun Anda sendiri, pakai halaman Ganti kata sandi.", "error")
+        return redirect(url_for("admin.user_index"), 303)
+    if request.method == "GET":  # ask first: a reset locks the user out until told
+        return render("admin/users_password.html", user=user, temporary=None, new=False)
+    temporary = accounts.reset_password(user)
+    return render("admin/users_password.html", user=user, temporary=temporary, new=False)
+
+
+@bp.route("/pengguna/<int:user_id>/atur-ulang-2fa", methods=["POST"])
+@superadmin_required
+def user_reset_2fa(user_id):
+    user = _user(user_id)
+    twofactor.reset(user)
+    if user.id == current_user.id:
+        sessions.forget()
+        flash("Verifikasi dua langkah akun Anda diatur ulang. Silakan masuk lagi.", "info")
+        return redirect(url_for("auth.login"), 303)
+    return _row_or_back(user, None, f"Verifikasi dua langkah {user.username} diatur ulang; "
+                                    "ia perlu mendaftarkan ponselnya lagi.")
+
+
+@bp.route("/pengguna/wajib-2fa", methods=["POST"])
+@superadmin_required
+def user_require_2fa():
+    required = request.form.get("wajib") == "1"
+    twofactor.set_required(required)
+    flash("Verifikasi dua langkah kini wajib untuk semua akun." if required else
+          "Verifikasi dua langkah tidak lagi diwajibkan.", "success")
+    return redirect(url_for("admin.user_index"), 303)

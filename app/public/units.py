@@ -1,0 +1,56 @@
+"""One office's public pages: `/u/<unit-slug>/...` resolves the unit, and its logo.
+
+A route with a `<unit_slug>` rule sits on the same endpoint as its national
+twin (`/` and `/u/<slug>/`, `/kiosk` and `/u/<slug>/kiosk`). The slug is taken
+out of the URL values into `g.unit` before the view runs, and `url_for` puts it
+back for those endpoints while a unit page renders, so links and forms on a
+unit's page stay on that unit without the templates knowing.
+"""
+from flask import abort, current_app, g, send_from_directory
+
+from ..units import all_units, has_many_units, unit_by_slug
+from . import bp
+
+
+@bp.url_value_preprocessor
+def _pull_unit(endpoint, values):
+    """Resolve `unit_slug` from the URL into g.unit; an unknown office is a 404."""
+    if values and "unit_slug" in values:
+        unit = unit_by_slug(values.pop("unit_slug"))
+        if unit is None:
+            abort(404)
+        g.unit = unit
+
+
+@bp.url_defaults
+def _keep_unit(endpoint, values):
+    """On a unit's page, let url_for keep that unit for endpoints that take one."""
+    unit = g.get("unit")
+    if unit is not None and "unit_slug" not in values and \
+            current_app.url_map.is_endpoint_expecting(endpoint, "unit_slug"):
+        values["unit_slug"] = unit.slug
+
+
+def current_unit():
+    """Return the unit whose public page this is, or None on national pages."""
+    return g.get("unit")
+
+
+def unit_page_context(unit) -> dict:
+    """Template values for a directory page: the unit and its contact, or the unit filter."""
+    if unit is None:
+        return {"unit": None, "units": list(all_units()) if has_many_units() else []}
+    # These override the office settings for the layout's header and footer.
+    return {"unit": unit, "units": [], "office_name": unit.name,
+            "office_address": unit.address, "office_phone": unit.phone}
+
+
+@bp.route("/u/<unit_slug>/logo.jpg")
+def unit_logo():
+    """Serve the office's logo (the thumbnail kept by app/photos.py)."""
+    unit = current_unit()
+    if not unit.logo_thumb:
+        abort(404)
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], unit.logo_thumb)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
