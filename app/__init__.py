@@ -49,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     caching.init_app(app)  # after compress: its hooks then run first, on the plain body
     htmx.init_app(app)
     rendering.init_app(app)
+    from . import i18n
+    i18n.init_app(app)  # Flask-Babel: language, WITA, tanggal/rupiah filters (after rendering)
     errors.init_app(app)
     from . import security
     security.init_app(app)  # CSP and other headers; ProxyFix
@@ -59,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    from .api import bp as api_bp
+    app.register_blueprint(api_bp, url_prefix="/api/v1")  # open data, read-only
 
     from .cli import register
     register(app)

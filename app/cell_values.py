@@ -6,7 +6,6 @@ what the unit already holds, read once per import.
 import datetime as dt
 import re
 
-from openpyxl.utils.datetime import from_excel
 
 from . import search
 from .consent import METHODS
@@ -27,6 +26,7 @@ def parse_date(text: str) -> dt.date | None:
     if not text:
         return None
     if re.fullmatch(r"\d{5}", text):
+        from openpyxl.utils.datetime import from_excel  # loaded on use: keeps the server small
         return from_excel(int(text)).date()
     for pattern in DATE_FORMATS:
         try:

@@ -9,24 +9,25 @@ from flask import current_app, has_app_context
 
 from . import audit
 from .db import database
+from .i18n import N_
 from .models import Client, Consent, Listing, now
 
 METHODS = {
-    "formulir": "Formulir bertanda tangan",
-    "rekaman": "Rekaman (suara atau video)",
+    "formulir": N_("Formulir bertanda tangan"),
+    "rekaman": N_("Rekaman (suara atau video)"),
 }
 SCOPES = {  # what may be shown: Consent.scope_<key>
-    "name": "Nama panggilan",
-    "photo": "Foto",
-    "phone": "Nomor telepon klien",
-    "area": "Wilayah layanan dan kecamatan",
+    "name": N_("Nama panggilan"),
+    "photo": N_("Foto"),
+    "phone": N_("Nomor telepon klien"),
+    "area": N_("Wilayah layanan dan kecamatan"),
 }
 CHANNELS = {  # where it may be shown: Consent.channel_<key>
-    "website": "Situs web (halaman publik)",
-    "kiosk": "Layar kios di ruang tunggu",
-    "share": "Pratinjau tautan (WhatsApp, Facebook)",
-    "flyer": "Selebaran cetak",
-    "search": "Mesin pencari (Google dan sejenisnya)",
+    "website": N_("Situs web (halaman publik)"),
+    "kiosk": N_("Layar kios di ruang tunggu"),
+    "share": N_("Pratinjau tautan (WhatsApp, Facebook)"),
+    "flyer": N_("Selebaran cetak"),
+    "search": N_("Mesin pencari (Google dan sejenisnya)"),
 }
 FIELDS = (["given_on", "officer_name", "form_reference", "method", "valid_until"]
           + [f"scope_{key}" for key in SCOPES] + [f"channel_{key}" for key in CHANNELS])
@@ -35,11 +36,11 @@ DEFAULTS = {"method": "formulir", "form_reference": "", "officer_name": "",
             **{f"channel_{key}": True for key in CHANNELS}}
 
 STATUS_LABELS = {
-    "berlaku": "Berlaku",
-    "ditarik": "Ditarik",
-    "kedaluwarsa": "Kedaluwarsa",
-    "belum": "Belum ada",
-    "terhapus": "Data dihapus",
+    "berlaku": N_("Berlaku"),
+    "ditarik": N_("Ditarik"),
+    "kedaluwarsa": N_("Kedaluwarsa"),
+    "belum": N_("Belum ada"),
+    "terhapus": N_("Data dihapus"),
 }
 
 

@@ -13,24 +13,25 @@ from markupsafe import escape
 from peewee import DataError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
+from .i18n import N_, translate
 from .rendering import is_fragment_request
 
 MESSAGES = {
-    400: ("Permintaan tidak dapat diproses", "Ada yang tidak beres dengan isian atau tautan ini."),
-    401: ("Perlu masuk", "Silakan masuk terlebih dahulu."),
-    403: ("Akses ditolak", "Akun Anda tidak memiliki izin untuk halaman atau tindakan ini."),
-    404: ("Halaman tidak ditemukan", "Halaman yang Anda cari tidak ada atau sudah tidak tayang."),
-    405: ("Tindakan tidak diizinkan", "Cara membuka halaman ini tidak didukung."),
-    409: ("Data sudah berubah", "Data ini baru saja diubah orang lain. Muat ulang halaman, "
-                                "lalu coba lagi."),
-    413: ("Berkas terlalu besar", "Berkas yang dikirim melebihi batas ukuran. Perkecil lalu coba lagi."),
-    429: ("Terlalu banyak permintaan", "Tunggu sebentar, lalu coba lagi."),
-    500: ("Terjadi kesalahan", "Maaf, terjadi kesalahan di server. Data Anda tidak berubah. Coba lagi."),
-    503: ("Layanan sedang sibuk", "Server sedang sibuk atau dalam pemeliharaan. Coba lagi "
-                                  "beberapa saat lagi."),
+    400: (N_("Permintaan tidak dapat diproses"), N_("Ada yang tidak beres dengan isian atau tautan ini.")),
+    401: (N_("Perlu masuk"), N_("Silakan masuk terlebih dahulu.")),
+    403: (N_("Akses ditolak"), N_("Akun Anda tidak memiliki izin untuk halaman atau tindakan ini.")),
+    404: (N_("Halaman tidak ditemukan"), N_("Halaman yang Anda cari tidak ada atau sudah tidak tayang.")),
+    405: (N_("Tindakan tidak diizinkan"), N_("Cara membuka halaman ini tidak didukung.")),
+    409: (N_("Data sudah berubah"), N_("Data ini baru saja diubah orang lain. Muat ulang halaman, "
+                                "lalu coba lagi.")),
+    413: (N_("Berkas terlalu besar"), N_("Berkas yang dikirim melebihi batas ukuran. Perkecil lalu coba lagi.")),
+    429: (N_("Terlalu banyak permintaan"), N_("Tunggu sebentar, lalu coba lagi.")),
+    500: (N_("Terjadi kesalahan"), N_("Maaf, terjadi kesalahan di server. Data Anda tidak berubah. Coba lagi.")),
+    503: (N_("Layanan sedang sibuk"), N_("Server sedang sibuk atau dalam pemeliharaan. Coba lagi "
+                                  "beberapa saat lagi.")),
 }
-CSRF_MESSAGE = "Formulir kedaluwarsa atau tidak sah. Muat ulang halaman, lalu kirim lagi."
-TOO_BIG_NUMBER = "Angka dalam isian atau alamat ini terlalu besar. Periksa lalu coba lagi."
+CSRF_MESSAGE = N_("Formulir kedaluwarsa atau tidak sah. Muat ulang halaman, lalu kirim lagi.")
+TOO_BIG_NUMBER = N_("Angka dalam isian atau alamat ini terlalu besar. Periksa lalu coba lagi.")
 # The target keeps its content; the message scrolls into view in #flash (base.html).
 HTMX_TARGET = {"HX-Reswap": "none show:#flash:top"}
 # Headers of an HTTP error worth keeping (the methods a 405 allows, when to retry a 429).
@@ -46,8 +47,8 @@ def texts(code: int) -> tuple[str, str]:
 
 def error_page(code: int, detail: str = "", headers=None):
     """Answer with the friendly page, or a fragment for #flash to an htmx request."""
-    title, message = texts(code)
-    message = detail or message
+    title, message = (translate(text) for text in texts(code))
+    message = translate(detail) if detail else message
     headers = dict(headers or {})
     try:
         if is_fragment_request():
@@ -65,7 +66,7 @@ def _bare_page(title: str, message: str) -> str:
     """Return a minimal page for when the templates cannot be rendered."""
     return (f'<!doctype html><html lang="id"><meta charset="utf-8"><title>{escape(title)}'
             f'</title><h1>{escape(title)}</h1><p>{escape(message)}</p><p><a href="/">'
-            "Kembali ke halaman utama</a></p></html>")
+            f"{escape(translate('Kembali ke halaman utama'))}</a></p></html>")
 
 
 def _kept_headers(exc: HTTPException) -> dict:
@@ -76,8 +77,10 @@ def _wait_message(exc: TooManyRequests) -> str:
     """Say how long to wait, from the 429's Retry-After when it has one."""
     seconds = exc.retry_after
     if isinstance(seconds, int | float) and seconds > 0:
-        amount = f"{int(seconds)} detik" if seconds < 120 else f"{round(seconds / 60)} menit"
-        return f"Terlalu banyak percobaan. Tunggu {amount}, lalu coba lagi."
+        amount = (translate("%(n)s detik", n=int(seconds)) if seconds < 120
+                  else translate("%(n)s menit", n=round(seconds / 60)))
+        return translate("Terlalu banyak percobaan. Tunggu %(amount)s, lalu coba lagi.",
+                         amount=amount)
     return ""
 
 

@@ -8,10 +8,6 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from peewee import fn
 
 from . import audit
@@ -139,6 +135,7 @@ GUIDE = [
 
 def _bold_row(sheet, values) -> None:
     """Append a row of bold cells."""
+    from openpyxl.styles import Font
     sheet.append(values)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
@@ -146,6 +143,7 @@ def _bold_row(sheet, values) -> None:
 
 def _choice(sheet, formula: str, letter: str) -> None:
     """Offer a drop-down list in one column of the Data sheet."""
+    from openpyxl.worksheet.datavalidation import DataValidation
     # A warning, not a stop: codes and variants (kode kategori, "y") are accepted too.
     check = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                            errorStyle="warning", errorTitle="Isian tidak dikenal",
@@ -156,6 +154,11 @@ def _choice(sheet, formula: str, letter: str) -> None:
 
 def template_xlsx() -> bytes:
     """Return the import template: Data, Petunjuk, Kategori and Kecamatan sheets."""
+    # openpyxl (and the numpy it pulls in) is loaded only when a spreadsheet is made: it
+    # would add ~17 MB to every server process.
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
     book = Workbook()
     data = book.active
     data.title = "Data"

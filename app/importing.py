@@ -95,6 +95,7 @@ def _as_posted(data: dict) -> MultiDict:
 
 def _indonesian(message: str) -> str:
     """Translate WTForms' built-in English messages (it ships no Indonesian catalogue)."""
+    message = str(message)  # a form's own message may be a lazy (Flask-Babel) string
     longer = re.fullmatch(r"Field cannot be longer than (\d+) characters?\.", message)
     if longer:
         return f"Terlalu panjang: paling banyak {longer.group(1)} huruf."

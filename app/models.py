@@ -6,6 +6,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKe
                     IntegerField, TextField)
 
 from .db import BaseModel
+from .i18n import N_
 
 
 def now():
@@ -156,9 +157,9 @@ class Consent(BaseModel):
 
 
 CONTACT_RELATIONS = {
-    "klien": "Klien sendiri",
-    "keluarga": "Anggota keluarga",
-    "petugas": "Petugas Bapas",
+    "klien": N_("Klien sendiri"),
+    "keluarga": N_("Anggota keluarga"),
+    "petugas": N_("Petugas Bapas"),
 }
 
 

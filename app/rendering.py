@@ -1,5 +1,4 @@
 """Page-or-fragment rendering and template helpers."""
-from babel.dates import format_date
 from flask import current_app, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 
@@ -32,10 +31,9 @@ def asset_url(filename: str) -> str:
 
 
 def indonesian_date(value, pattern: str = "d MMMM y") -> str:
-    """28 Februari 2024, through Babel's Indonesian locale."""
-    if not value:
-        return ""
-    return format_date(value, pattern, locale="id")
+    """28 Februari 2024 (28 February 2024 in English): Babel, current locale (app/i18n.py)."""
+    from .i18n import tanggal
+    return tanggal(value, pattern)
 
 
 def init_app(app):

@@ -113,11 +113,13 @@ def machine() -> str:
 def run_latency(args) -> None:
     from app import create_app
     from app.db import database
-    from app.directory import SearchFilters, find_public
+    from app.directory import SearchFilters
     from app.models import Listing
 
-    if args.impl in ("fast", "cached"):
-        from bench.fast_search import find_public_fast as find_public  # noqa: F811
+    if args.impl == "app":
+        from app.directory import find_public
+    else:
+        from bench.fast_search import find_public_fast as find_public
     app = create_app()
     per_page = app.config["PAGE_SIZE"]
     times: dict[str, list[float]] = {}
@@ -213,12 +215,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, threads: int, cpus: str, instance: str, target: str = "wsgi:app"):
+def start_server(port: int, threads: int, cpus: str, instance: str, target: str = "wsgi:app",
+                 extra_env: dict | None = None):
     cmd = [sys.executable, "-m", "waitress", f"--listen=127.0.0.1:{port}",
            f"--threads={threads}", target]
     if cpus and shutil.which("taskset"):
         cmd = ["taskset", "-c", cpus] + cmd
-    env = dict(os.environ, RAJA_KEMAS_INSTANCE=instance)
+    env = dict(os.environ, RAJA_KEMAS_INSTANCE=instance, **(extra_env or {}))
     # The server's log goes to a file: a pipe nobody reads fills up (waitress warns about
     # its queue depth under load) and then blocks the server.
     log = tempfile.NamedTemporaryFile("w+b", prefix="raja-kemas-server-", suffix=".log",
@@ -347,11 +350,14 @@ def run_http(args) -> None:
     print(f"waitress: {args.processes} process(es) x {args.threads} threads on 127.0.0.1, "
           f"CPUs {args.cpus or 'any'}; client: "
           f"{'wrk' if use_wrk else 'Python threads'}, {args.concurrency} connections, "
-          f"{args.duration} s per target; Accept-Encoding: gzip; search: {args.impl}")
+          f"{args.duration} s per target; Accept-Encoding: gzip; search: {args.impl}"
+          + (f"; server env: {' '.join(args.env)}" if args.env else ""))
     try:
         target = {"app": "wsgi:app", "fast": "bench.wsgi_fast:app",
                   "cached": "bench.wsgi_fast:cached"}[args.impl]
-        servers = [start_server(p, args.threads, args.cpus, instance, target) for p in ports]
+        extra = dict(item.split("=", 1) for item in args.env)
+        servers = [start_server(p, args.threads, args.cpus, instance, target, extra)
+                   for p in ports]
     except RuntimeError as exc:
         print(f"cannot start the server: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -409,6 +415,8 @@ def main(argv=None) -> int:
     ap.add_argument("--processes", type=int, default=1, help="waitress processes (ports)")
     ap.add_argument("--cpus", default="0,1", help="taskset CPU list for the server ('' = any)")
     ap.add_argument("--python-client", action="store_true", help="do not use wrk")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="environment variable for the server, e.g. MALLOC_ARENA_MAX=2")
     ap.add_argument("--impl", choices=["app", "fast", "cached"], default="app",
                     help="the app as it is; 'fast': with bench/fast_search.py's proposed "
                          "search; 'cached' (http only): also with bench/wsgi_fast.py's "

@@ -165,7 +165,7 @@ def test_htmx_errors_show_in_chromium(app, make_listing, chromium, monkeypatch):
     from security_support import csp_violations, watch_page
     listing = make_listing()
     with LiveServer(app) as site:
-        page = chromium.new_page()
+        page = chromium.new_page(locale="id-ID")
         problems = watch_page(page)
         page.goto(site("/masuk"))
         page.fill("#username", "admin")
@@ -205,7 +205,7 @@ def test_kiosk_keeps_its_slide_on_a_500(app, make_listing, chromium, monkeypatch
     with app.app_context(), database.connection_context():
         Unit.update(kiosk_interval=5).execute()
     with LiveServer(app) as site:
-        page = chromium.new_page(viewport={"width": 1920, "height": 1080})
+        page = chromium.new_page(viewport={"width": 1920, "height": 1080}, locale="id-ID")
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(site("/kiosk"))

@@ -390,7 +390,7 @@ def test_stored_payload_never_runs_in_chromium(app, make_listing):
         browser = p.chromium.launch(executable_path=browser_support.chromium_path(),
                                     args=["--no-sandbox", "--disable-gpu",
                                           "--disable-background-networking"])
-        page = browser.new_page()
+        page = browser.new_page(locale="id-ID")
         pwned = []
 
         def look(path=None):

@@ -175,6 +175,7 @@ def test_htmx_config_on_public_and_admin_pages(client, auth):
     public = _htmx_config(client.get("/").get_data(as_text=True))
     assert public["includeIndicatorStyles"] is False
     assert public["allowEval"] is False and public["allowScriptTags"] is False
+    assert "style" not in public["attributesToSettle"]  # settling would set style="..."
     swapped = {r["code"]: r for r in public["responseHandling"]}
     assert swapped["[45].."]["swap"] is True and swapped["[45].."]["error"] is True
     assert swapped["204"]["swap"] is False
@@ -189,6 +190,7 @@ def test_htmx_config_on_public_and_admin_pages(client, auth):
 def test_kiosk_keeps_errors_unswapped(client):
     config = _htmx_config(client.get("/kiosk").get_data(as_text=True))
     assert config["includeIndicatorStyles"] is False and config["allowEval"] is False
+    assert config["allowScriptTags"] is False and "style" not in config["attributesToSettle"]
     assert config["timeout"] == 10000
     # htmx's default: a 4xx/5xx is not swapped, so the last slide stays on screen.
     assert "responseHandling" not in config
@@ -219,7 +221,7 @@ def test_no_csp_violation_in_chromium(app, make_listing):
     with browser_support.LiveServer(app) as site, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=browser_support.chromium_path(),
                                     args=browser_support.CHROMIUM_ARGS)
-        page = browser.new_page()
+        page = browser.new_page(locale="id-ID")  # the admin speaks Indonesian
         problems = watch_page(page)
 
         def visit(path):

@@ -2,6 +2,7 @@
 import datetime as dt
 
 from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -10,84 +11,89 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..consent import CHANNELS, METHODS
 from ..models import CONTACT_RELATIONS, Category, Region
 
-REQUIRED = "Wajib diisi."
+REQUIRED = _l("Wajib diisi.")
+
+
+def _channel(key: str):
+    """The channel's label (app/consent.py), translated when the form is shown."""
+    return _l(CHANNELS[key])
 
 
 def _not_future(form, field):
     if field.data and field.data > dt.date.today():
-        raise ValidationError("Tanggal tidak boleh di masa depan.")
+        raise ValidationError(_l("Tanggal tidak boleh di masa depan."))
 
 
 def _plausible_birth(form, field):
     if field.data and not (dt.date(1900, 1, 1) <= field.data <= dt.date.today()):
-        raise ValidationError("Tanggal lahir tidak masuk akal.")
+        raise ValidationError(_l("Tanggal lahir tidak masuk akal."))
 
 
 class ListingForm(FlaskForm):
     # internal: never public
-    client_full_name = StringField("Nama lengkap klien", validators=[
+    client_full_name = StringField(_l("Nama lengkap klien"), validators=[
         DataRequired(REQUIRED), Length(max=120)])
-    client_register_number = StringField("Nomor register", validators=[Length(max=60)])
-    client_birth_date = DateField("Tanggal lahir", validators=[
-        DataRequired("Tanggal lahir wajib diisi (untuk memastikan klien sudah dewasa)."),
+    client_register_number = StringField(_l("Nomor register"), validators=[Length(max=60)])
+    client_birth_date = DateField(_l("Tanggal lahir"), validators=[
+        DataRequired(_l("Tanggal lahir wajib diisi (untuk memastikan klien sudah dewasa).")),
         _plausible_birth])
-    client_supervising_officer = StringField("Pembimbing Kemasyarakatan", validators=[Length(max=120)])
-    client_supervision_end_date = DateField("Akhir masa bimbingan", validators=[Optional()])
-    client_internal_notes = TextAreaField("Catatan internal", validators=[Length(max=4000)])
+    client_supervising_officer = StringField(_l("Pembimbing Kemasyarakatan"), validators=[Length(max=120)])
+    client_supervision_end_date = DateField(_l("Akhir masa bimbingan"), validators=[Optional()])
+    client_internal_notes = TextAreaField(_l("Catatan internal"), validators=[Length(max=4000)])
 
-    consent_given_on = DateField("Tanggal persetujuan", validators=[Optional(), _not_future])
-    consent_officer_name = StringField("Petugas yang mencatat", validators=[Length(max=120)])
-    consent_form_reference = StringField("Nomor formulir persetujuan", validators=[Length(max=80)])
-    consent_scope_name = BooleanField("Nama panggilan boleh tampil", default=True)
-    consent_scope_photo = BooleanField("Foto boleh tampil", default=True)
-    consent_scope_phone = BooleanField("Nomor telepon klien boleh tampil", default=True)
-    consent_scope_area = BooleanField("Wilayah layanan dan kecamatan boleh tampil", default=True)
-    consent_valid_until = DateField("Persetujuan berlaku sampai", validators=[Optional()])
-    consent_method = SelectField("Cara persetujuan", validate_choice=False, default="formulir",
-                                 choices=[SelectChoice(k, v) for k, v in METHODS.items()])
-    consent_channel_website = BooleanField(CHANNELS["website"], default=True)
-    consent_channel_kiosk = BooleanField(CHANNELS["kiosk"], default=True)
-    consent_channel_share = BooleanField(CHANNELS["share"], default=True)
-    consent_channel_flyer = BooleanField(CHANNELS["flyer"], default=True)
-    consent_channel_search = BooleanField(CHANNELS["search"], default=True)
-    family_consent_name = StringField("Nama anggota keluarga", validators=[Length(max=120)])
-    family_consent_on = DateField("Tanggal persetujuannya", validators=[Optional(), _not_future])
-    family_consent_reference = StringField("Nomor formulir persetujuannya",
+    consent_given_on = DateField(_l("Tanggal persetujuan"), validators=[Optional(), _not_future])
+    consent_officer_name = StringField(_l("Petugas yang mencatat"), validators=[Length(max=120)])
+    consent_form_reference = StringField(_l("Nomor formulir persetujuan"), validators=[Length(max=80)])
+    consent_scope_name = BooleanField(_l("Nama panggilan boleh tampil"), default=True)
+    consent_scope_photo = BooleanField(_l("Foto boleh tampil"), default=True)
+    consent_scope_phone = BooleanField(_l("Nomor telepon klien boleh tampil"), default=True)
+    consent_scope_area = BooleanField(_l("Wilayah layanan dan kecamatan boleh tampil"), default=True)
+    consent_valid_until = DateField(_l("Persetujuan berlaku sampai"), validators=[Optional()])
+    consent_method = SelectField(_l("Cara persetujuan"), validate_choice=False, default="formulir",
+                                 choices=[SelectChoice(k, _l(v)) for k, v in METHODS.items()])
+    consent_channel_website = BooleanField(_channel("website"), default=True)
+    consent_channel_kiosk = BooleanField(_channel("kiosk"), default=True)
+    consent_channel_share = BooleanField(_channel("share"), default=True)
+    consent_channel_flyer = BooleanField(_channel("flyer"), default=True)
+    consent_channel_search = BooleanField(_channel("search"), default=True)
+    family_consent_name = StringField(_l("Nama anggota keluarga"), validators=[Length(max=120)])
+    family_consent_on = DateField(_l("Tanggal persetujuannya"), validators=[Optional(), _not_future])
+    family_consent_reference = StringField(_l("Nomor formulir persetujuannya"),
                                            validators=[Length(max=80)])
 
     # public
-    title = StringField("Nama jasa", validators=[DataRequired(REQUIRED), Length(max=80)],
-                        description="Contoh: Penjahit Pakaian, Las Pagar dan Teralis")
-    category_id = SelectField("Kategori", coerce=int,
-                              validators=[DataRequired("Pilih kategori.")])
-    description = TextAreaField("Keterangan", validators=[Length(max=1000)],
-                                description="Apa yang dikerjakan, pengalaman, cara pesan.")
-    region_id = SelectField("Kecamatan", coerce=int, validators=[Optional()])
-    service_area = StringField("Wilayah layanan", validators=[Length(max=120)],
-                               description="Contoh: Wonomulyo dan sekitarnya")
-    price_hint = StringField("Kisaran harga", validators=[Length(max=80)],
-                             description="Contoh: mulai Rp25.000")
-    working_hours = StringField("Jam kerja", validators=[Length(max=80)],
-                                description="Contoh: Senin–Sabtu 08.00–17.00")
-    display_name = StringField("Nama yang tampil", validators=[Length(max=60)],
-                               description="Nama panggilan yang disetujui klien, misal “Pak Rudi”.")
-    contact_relation = SelectField("Kontak", choices=[
-        SelectChoice(value, label) for value, label in CONTACT_RELATIONS.items()])
-    contact_name = StringField("Nama kontak", validators=[Length(max=60)])
-    phone = StringField("Telepon / WhatsApp", validators=[DataRequired(REQUIRED), Length(max=30)],
-                        description="Contoh: 0812-3456-7890")
-    photo = FileField("Foto (opsional)")
-    remove_photo = BooleanField("Hapus foto")
-    publish_until = DateField("Tayang sampai (opsional)", validators=[Optional()])
-    featured = BooleanField("Tampilkan di layar kios")
-    publish = BooleanField("Terbitkan sekarang")
+    title = StringField(_l("Nama jasa"), validators=[DataRequired(REQUIRED), Length(max=80)],
+                        description=_l("Contoh: Penjahit Pakaian, Las Pagar dan Teralis"))
+    category_id = SelectField(_l("Kategori"), coerce=int,
+                              validators=[DataRequired(_l("Pilih kategori."))])
+    description = TextAreaField(_l("Keterangan"), validators=[Length(max=1000)],
+                                description=_l("Apa yang dikerjakan, pengalaman, cara pesan."))
+    region_id = SelectField(_l("Kecamatan"), coerce=int, validators=[Optional()])
+    service_area = StringField(_l("Wilayah layanan"), validators=[Length(max=120)],
+                               description=_l("Contoh: Wonomulyo dan sekitarnya"))
+    price_hint = StringField(_l("Kisaran harga"), validators=[Length(max=80)],
+                             description=_l("Contoh: mulai Rp25.000"))
+    working_hours = StringField(_l("Jam kerja"), validators=[Length(max=80)],
+                                description=_l("Contoh: Senin–Sabtu 08.00–17.00"))
+    display_name = StringField(_l("Nama yang tampil"), validators=[Length(max=60)],
+                               description=_l("Nama panggilan yang disetujui klien, misal “Pak Rudi”."))
+    contact_relation = SelectField(_l("Kontak"), choices=[
+        SelectChoice(value, _l(label)) for value, label in CONTACT_RELATIONS.items()])
+    contact_name = StringField(_l("Nama kontak"), validators=[Length(max=60)])
+    phone = StringField(_l("Telepon / WhatsApp"), validators=[DataRequired(REQUIRED), Length(max=30)],
+                        description=_l("Contoh: 0812-3456-7890"))
+    photo = FileField(_l("Foto (opsional)"))
+    remove_photo = BooleanField(_l("Hapus foto"))
+    publish_until = DateField(_l("Tayang sampai (opsional)"), validators=[Optional()])
+    featured = BooleanField(_l("Tampilkan di layar kios"))
+    publish = BooleanField(_l("Terbitkan sekarang"))
     version = HiddenField()
 
     def set_choices(self):
-        self.category_id.choices = [SelectChoice(0, "— pilih kategori —")] + [
+        self.category_id.choices = [SelectChoice(0, _l("— pilih kategori —"))] + [
             SelectChoice(c.id, c.name)
             for c in Category.select().order_by(Category.sort_order, Category.name)]
-        self.region_id.choices = [SelectChoice(0, "— pilih kecamatan —")] + [
+        self.region_id.choices = [SelectChoice(0, _l("— pilih kecamatan —"))] + [
             SelectChoice(r.id, r.kecamatan, optgroup=r.kabupaten)
             for r in Region.select().order_by(Region.kabupaten, Region.kecamatan)]
         return self

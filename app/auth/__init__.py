@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from .. import accounts, sessions, twofactor
 from ..errors import error_page
+from ..i18n import translate
 from ..rendering import render
 from ..seed import ensure_default_unit
 from .forms import CodeForm, LoginForm, SetupForm
@@ -67,7 +68,7 @@ def login():
 def login_code():
     user, target = sessions.pending_user()
     if user is None:
-        flash("Silakan masuk dengan nama pengguna dan kata sandi.", "info")
+        flash(translate("Silakan masuk dengan nama pengguna dan kata sandi."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
     error = None
@@ -87,7 +88,7 @@ def login_code():
 @login_required
 def logout():
     sessions.log_out(current_user._get_current_object())
-    flash("Anda sudah keluar.", "info")
+    flash(translate("Anda sudah keluar."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -106,7 +107,7 @@ def setup(token):
             error = str(exc)
         else:
             sessions.log_in(user, "setup")
-            flash("Akun superadmin dibuat. Selamat datang!", "success")
+            flash(translate("Akun superadmin dibuat. Selamat datang!"), "success")
             return redirect(url_for("admin.dashboard"))
     return render("auth/setup.html", form=form, error=error)
 

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from .. import accounts, sessions, twofactor
+from ..i18n import translate
 from ..rendering import render
 from . import _free_failures, bp
 from .forms import ChangePasswordForm, CodeForm, CurrentPasswordForm
@@ -43,7 +44,7 @@ def change_password():
             form.password.errors = [str(exc)]
         else:
             sessions.rotate(_me())
-            flash("Kata sandi sudah diganti. Sesi di perangkat lain sudah diakhiri.", "success")
+            flash(translate("Kata sandi sudah diganti. Sesi di perangkat lain sudah diakhiri."), "success")
             return redirect(url_for("admin.dashboard"), 303)
     return render("auth/password.html", form=form,
                   twofactor_on=twofactor.is_enabled(_me()))
@@ -94,7 +95,7 @@ def twofactor_disable():
         except twofactor.TwoFactorError as exc:
             form.current.errors = [str(exc)]
         else:
-            flash("Verifikasi dua langkah dinonaktifkan.", "success")
+            flash(translate("Verifikasi dua langkah dinonaktifkan."), "success")
             return redirect(url_for("auth.twofactor_setup"), 303)
     return _twofactor_page(off_form=form)
 

@@ -12,7 +12,7 @@
     var delay = Math.min(60000, 2000 * Math.pow(2, failures - 1));
     document.body.classList.add("k-offline");
     var s = status();
-    if (s) { s.textContent = "Menyambung ulang…"; }
+    if (s) { s.textContent = s.dataset.reconnecting || "Menyambung ulang…"; }
     clearTimeout(retryTimer);
     retryTimer = setTimeout(function () {
       var panel = document.getElementById("kiosk-panel");
