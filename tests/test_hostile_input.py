@@ -412,3 +412,53 @@ def test_stored_payload_never_runs_in_chromium(app, make_listing):
         look(f"/admin/jasa/{listing.id}/ubah")
         browser.close()
     assert all(flag is None for _, flag in pwned), pwned
+
+
+# --- forged requests ------------------------------------------------------------------------
+
+def _token(html: bytes) -> str:
+    field = BeautifulSoup(html, "html.parser").find("input", attrs={"name": "csrf_token"})
+    return field["value"] if field else ""
+
+
+def test_every_post_form_carries_a_csrf_token_and_forgeries_change_nothing(app, make_listing):
+    """With CSRF protection on (as in production): every form has its token, and a POST
+    without one is refused with a message and changes nothing."""
+    objects = real_objects(app, make_listing)
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    token = _token(client.get("/masuk").data)
+    client.post("/masuk", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
+    assert client.get("/admin/").status_code == 200
+    missing, actions = [], set()
+    for rule in rules(app):
+        if not rule.endpoint.startswith(("admin.", "auth.")) or "GET" not in methods(rule):
+            continue
+        url, _ = rule_url(rule, objects)
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        soup = BeautifulSoup(response.data, "html.parser")
+        body_headers = (soup.body.get("hx-headers") or "") if soup.body else ""
+        for form in soup.find_all("form"):
+            if (form.get("method") or "get").lower() != "post":
+                continue
+            action = urljoin(url, form.get("action") or url)
+            actions.add(urlsplit(action).path)
+            actions.update(urlsplit(urljoin(url, b["formaction"])).path
+                           for b in form.find_all("button", formaction=True))
+            if not _token(str(form).encode()) and "X-CSRFToken" not in body_headers:
+                missing.append(f"{url}: form to {action}")
+    assert not missing, "POST forms without a CSRF token:\n" + "\n".join(missing)
+    with app.app_context():
+        before = snapshot()
+    forged = []
+    for path in sorted(actions - {"/keluar"}):
+        response = client.post(path, data={"title": "palsu", "interval": "30"})
+        if response.status_code == 405:  # the page itself; its buttons post elsewhere
+            continue
+        if response.status_code != 400 or "Formulir kedaluwarsa" not in response.text:
+            forged.append(f"POST {path} without a token: {response.status_code}")
+    with app.app_context():
+        assert snapshot() == before
+    assert not forged, "\n".join(forged)

@@ -174,7 +174,15 @@ def _row_or_back(listing, message=None, error=None):
         flash(error, "error")
     elif message:
         flash(message, "success")
-    return redirect(request.referrer or url_for("admin.listing_index"), 303)
+    return redirect(_same_site(request.referrer) or url_for("admin.listing_index"), 303)
+
+
+def _same_site(url: str | None) -> str | None:
+    """Go back to the page the button was on, but never to another site."""
+    if url and (url.startswith(request.host_url)
+                or (url.startswith("/") and not url.startswith("//") and "\\" not in url)):
+        return url
+    return None
 
 
 @bp.route("/jasa/<int:listing_id>/terbit", methods=["POST"])
