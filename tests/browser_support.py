@@ -48,8 +48,11 @@ class LiveServer:
         self.close()
 
     def close(self):
+        """Stop listening and drop open keep-alive connections too, as a real stop would."""
         try:
             self._server.close()
+            for channel in list(self._server._map.values()):
+                channel.close()
         finally:
             self._thread.join(timeout=5)
             self._server.task_dispatcher.shutdown(timeout=5)

@@ -32,6 +32,16 @@ def editor_required(view):
     return wrapped
 
 
+def superadmin_required(view):
+    """Refuse everyone but superadmins on the server, whatever the page showed them."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.role != "superadmin":
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
 def listing_for_user(listing_id: int) -> Listing:
     """Return a listing of the user's unit (any unit for a superadmin), else 404."""
     listing = Listing.get_or_none(Listing.id == listing_id)

@@ -2,29 +2,18 @@
 import csv
 import datetime as dt
 import io
-from functools import wraps
 
-from flask import Response, abort, request
-from flask_login import current_user
+from flask import Response, request
 
 from .. import audit
 from ..models import AuditEvent
 from ..rendering import render
-from . import bp, changes
+from . import bp, changes, superadmin_required
 
 PER_PAGE = 50
 FILTERS = ("pengguna", "tindakan", "entitas", "id", "dari", "sampai")
 bp.add_app_template_filter(changes.wita, "wita")
 
-
-def superadmin_only(view):
-    """Refuse everyone but superadmins, whatever the page showed them."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.role != "superadmin":
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 def _date(text):
@@ -73,7 +62,7 @@ def _distinct(field):
 
 
 @bp.route("/audit")
-@superadmin_only
+@superadmin_required
 def audit_index():
     f = read_filters(request.args)
     page = max(request.args.get("hal", 1, type=int) or 1, 1)
@@ -94,7 +83,7 @@ def _cell(value) -> str:
 
 
 @bp.route("/audit/ekspor.csv")
-@superadmin_only
+@superadmin_required
 def audit_export():
     f = read_filters(request.args)
     out = io.StringIO()

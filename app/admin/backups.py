@@ -5,8 +5,7 @@ from flask_wtf import FlaskForm
 
 from .. import audit, backup
 from ..rendering import render
-from . import bp
-from .audit_log import superadmin_only
+from . import bp, superadmin_required
 
 
 class BackupForm(FlaskForm):
@@ -23,7 +22,7 @@ def _problem() -> str:
 
 
 @bp.route("/cadangan")
-@superadmin_only
+@superadmin_required
 def backup_index():
     folder = backup.backup_dir(current_app)
     return render("admin/backups.html", archives=backup.list_archives(folder), folder=folder,
@@ -31,7 +30,7 @@ def backup_index():
 
 
 @bp.route("/cadangan", methods=["POST"])
-@superadmin_only
+@superadmin_required
 def backup_create():
     if not BackupForm().validate_on_submit():
         abort(400)
@@ -46,7 +45,7 @@ def backup_create():
 
 
 @bp.route("/cadangan/<name>")
-@superadmin_only
+@superadmin_required
 def backup_download(name):
     folder = backup.backup_dir(current_app)
     archive = next((a for a in backup.list_archives(folder) if a.name == name), None)

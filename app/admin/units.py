@@ -1,5 +1,4 @@
 """Superadmin pages for units (Bapas offices): list, create, edit with logo."""
-from functools import wraps
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -14,17 +13,8 @@ from .. import units as domain
 from ..kiosk import MAX_INTERVAL, MIN_INTERVAL
 from ..models import Unit
 from ..rendering import render
-from . import bp
+from . import bp, superadmin_required
 
-
-def superadmin_only(view):
-    """Refuse everyone but superadmins on the server, whatever the page showed them."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.role != "superadmin":
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 class UnitForm(FlaskForm):
@@ -87,13 +77,13 @@ def _save(form: UnitForm, unit: Unit | None):
 
 
 @bp.route("/unit")
-@superadmin_only
+@superadmin_required
 def unit_index():
     return render("admin/units.html", rows=domain.unit_summaries())
 
 
 @bp.route("/unit/baru", methods=["GET", "POST"])
-@superadmin_only
+@superadmin_required
 def unit_new():
     form = UnitForm().for_regions()
     if request.method == "GET":
@@ -105,7 +95,7 @@ def unit_new():
 
 
 @bp.route("/unit/<int:unit_id>/ubah", methods=["GET", "POST"])
-@superadmin_only
+@superadmin_required
 def unit_edit(unit_id):
     unit = _unit(unit_id)
     form = UnitForm().for_regions()

@@ -1,5 +1,4 @@
 """Superadmin pages for accounts: list, create, edit, enable/disable, password and 2FA reset."""
-from functools import wraps
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -10,17 +9,8 @@ from wtforms.validators import DataRequired, Length
 from .. import accounts, sessions, twofactor
 from ..models import ROLES, Unit, User
 from ..rendering import is_fragment_request, render
-from . import bp
+from . import bp, superadmin_required
 
-
-def superadmin_required(view):
-    """Refuse everyone but superadmins on the server, whatever the page showed them."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user.role != "superadmin":
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapped
 
 
 class UserForm(FlaskForm):
