@@ -47,8 +47,9 @@ class ResultPage:
     filters: SearchFilters = field(repr=False, default=None)
 
 
-def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
-    query = public_listings()
+def matching_listings(filters: SearchFilters, today=None, channels=()):
+    """Public listings matching the form's filters and words, ranked as the site shows them."""
+    query = public_listings(today, channels=channels)
     if filters.unit:
         query = query.where(Listing.unit.in_(Unit.select(Unit.id).where(Unit.slug == filters.unit)))
     if filters.category:
@@ -57,7 +58,11 @@ def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
         query = query.where(Region.code == filters.kecamatan)
     elif filters.kabupaten:
         query = query.where(Region.kabupaten == filters.kabupaten)
-    query = filter_and_rank(query, Listing, filters.q)
+    return filter_and_rank(query, Listing, filters.q)
+
+
+def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
+    query = matching_listings(filters)
     total = query.count()
     pages = max((total + per_page - 1) // per_page, 1)
     items = to_public(query.paginate(min(filters.page, pages), per_page))

@@ -11,11 +11,11 @@ import math
 import re
 from dataclasses import dataclass
 
-from .directory import SearchFilters
+from .directory import SearchFilters, matching_listings
 from .models import Category, Listing, Region, Unit
 from .phones import PhoneError, parse_phone
-from .publishing import PublicListing, public_listings, to_public
-from .search import MAX_QUERY_CHARS, filter_and_rank
+from .publishing import PublicListing, to_public
+from .search import MAX_QUERY_CHARS
 
 OPEN_DATA_CHANNELS = ("search",)  # public_listings adds "website" itself
 TAXONOMY = "raja-kemas-kategori"
@@ -85,17 +85,8 @@ def parse_request(args) -> PageRequest:
 
 
 def open_listings(filters: SearchFilters, today: dt.date | None = None):
-    """Select open-data listings matching `filters`: find_public's filters and ranking."""
-    query = public_listings(today, channels=OPEN_DATA_CHANNELS)
-    if filters.unit:
-        query = query.where(Listing.unit.in_(Unit.select(Unit.id).where(Unit.slug == filters.unit)))
-    if filters.category:
-        query = query.where(Category.slug == filters.category)
-    if filters.kecamatan:
-        query = query.where(Region.code == filters.kecamatan)
-    elif filters.kabupaten:
-        query = query.where(Region.kabupaten == filters.kabupaten)
-    return filter_and_rank(query, Listing, filters.q)
+    """Select open-data listings matching `filters`, ranked as on the site."""
+    return matching_listings(filters, today, channels=OPEN_DATA_CHANNELS)
 
 
 def page_envelope(total: int, page: int, per_page: int, contents: list) -> dict:
