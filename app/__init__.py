@@ -54,6 +54,8 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     from . import security
     security.init_app(app)  # CSP and other headers; ProxyFix
+    from . import page_cache
+    page_cache.init_app(app)  # outermost: a cached public page skips Flask entirely
 
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
@@ -71,13 +73,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _prepare_database(app):
     """Apply pending migrations and load reference data: the first start needs nothing else."""
-    from .db import database
+    from .db import database, refresh_statistics
     from .migrate import migrate_database, startup_lock
     from .seed import seed_all
     # startup_lock: processes starting together on one PostgreSQL take turns.
     with app.app_context(), database.connection_context(), startup_lock():
         migrate_database()
         seed_all()
+        refresh_statistics()
 
 
 @login_manager.user_loader

@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from . import audit, sessions
 from .config import DATA_DIR
 from .db import database
+from .i18n import translate
 from .models import ROLES, LoginFailure, SetupToken, User, now
 
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
@@ -42,18 +43,18 @@ def hash_password(password: str) -> str:
 
 
 def password_problem(password: str, username: str = "") -> str | None:
-    """Return what is wrong with a new password, in Indonesian, or None."""
+    """Return what is wrong with a new password (in the requester's language), or None."""
     password = password or ""
     if len(password) < MIN_PASSWORD:
-        return f"Kata sandi minimal {MIN_PASSWORD} karakter."
+        return translate("Kata sandi minimal %(count)s karakter.", count=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        return f"Kata sandi maksimal {MAX_PASSWORD} karakter."
+        return translate("Kata sandi maksimal %(count)s karakter.", count=MAX_PASSWORD)
     lowered, name = password.strip().lower(), (username or "").strip().lower()
     if name and (lowered == name or (len(name) >= MIN_NAME_IN_PASSWORD and name in lowered)):
-        return "Kata sandi tidak boleh sama dengan atau memuat nama pengguna."
+        return translate("Kata sandi tidak boleh sama dengan atau memuat nama pengguna.")
     if lowered in common_passwords():
-        return ("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain, misalnya "
-                "kalimat pendek yang mudah Anda ingat.")
+        return translate("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain, "
+                         "misalnya kalimat pendek yang mudah Anda ingat.")
     return None
 
 
@@ -76,15 +77,16 @@ def create_user(unit, username: str, password: str, role: str = "admin",
                 full_name: str = "", must_change: bool = False) -> User:
     username = (username or "").strip().lower()
     if not username or len(username) > 60 or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise AccountError("Nama pengguna hanya boleh huruf, angka, titik, garis bawah atau tanda hubung.")
+        raise AccountError(translate("Nama pengguna hanya boleh huruf, angka, titik, garis bawah "
+                                     "atau tanda hubung."))
     if role not in ROLES:
-        raise AccountError("Peran tidak dikenal.")
+        raise AccountError(translate("Peran tidak dikenal."))
     problem = password_problem(password, username)
     if problem:
         raise AccountError(problem)
     with database.atomic():
         if User.select().where(User.username == username).exists():
-            raise AccountError("Nama pengguna sudah dipakai.")
+            raise AccountError(translate("Nama pengguna sudah dipakai."))
         user = User.create(unit=unit, username=username, full_name=(full_name or "").strip(),
                            password_hash=hash_password(password), role=role,
                            must_change_password=must_change)
@@ -109,10 +111,11 @@ USER_FIELDS = ("full_name", "role", "unit_id")
 def update_user(user: User, full_name: str, role: str, unit) -> User:
     """Change a user's name, role and unit; the last superadmin keeps the role."""
     if role not in ROLES:
-        raise AccountError("Peran tidak dikenal.")
+        raise AccountError(translate("Peran tidak dikenal."))
     with database.atomic():
         if _leaves_no_superadmin(user, role, user.is_enabled):
-            raise AccountError("Ini superadmin aktif terakhir: perannya tidak bisa diturunkan.")
+            raise AccountError(translate("Ini superadmin aktif terakhir: perannya tidak bisa "
+                                         "diturunkan."))
         before = audit.snapshot(user, USER_FIELDS)
         user.full_name, user.role, user.unit = (full_name or "").strip(), role, unit
         user.save(only=[User.full_name, User.role, User.unit])
@@ -125,7 +128,8 @@ def set_enabled(user: User, enabled: bool) -> User:
     """Enable or disable an account; disabling signs it out everywhere at once."""
     with database.atomic():
         if not enabled and _leaves_no_superadmin(user, user.role, False):
-            raise AccountError("Ini superadmin aktif terakhir: akunnya tidak bisa dinonaktifkan.")
+            raise AccountError(translate("Ini superadmin aktif terakhir: akunnya tidak bisa "
+                                         "dinonaktifkan."))
         user.is_enabled = enabled
         user.save(only=[User.is_enabled])
         if not enabled:
@@ -151,12 +155,13 @@ def check_current_password(user: User, password: str, address: str,
     keys = throttle_keys("user", user.username, address)
     wait = seconds_to_wait(keys, free_failures)
     if wait:
-        return f"Terlalu banyak percobaan gagal. Coba lagi dalam {wait} detik."
+        return translate("Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)s detik.",
+                         seconds=wait)
     if not check_password_hash(user.password_hash, password or ""):
         with database.atomic():
             record_failure(keys)
             audit.record("password.check_failed", "user", user.id)
-        return "Kata sandi saat ini salah."
+        return translate("Kata sandi saat ini salah.")
     return None
 
 
@@ -164,7 +169,7 @@ def change_password(user: User, new: str, keep_token: str | None = None) -> None
     """Set a new password chosen by the user; their other sessions end."""
     problem = password_problem(new, user.username)
     if not problem and check_password_hash(user.password_hash, new):
-        problem = "Kata sandi baru harus berbeda dari kata sandi lama."
+        problem = translate("Kata sandi baru harus berbeda dari kata sandi lama.")
     if problem:
         raise AccountError(problem)
     with database.atomic():
@@ -210,7 +215,7 @@ def seconds_to_wait(keys: list[str], free_failures: int) -> int:
 
 
 def authenticate(username: str, password: str, address: str, free_failures: int = 5):
-    """Check a user name and password: (user, None) or (None, message in Indonesian).
+    """Check a user name and password: (user, None) or (None, message, translated).
 
     The caller starts the session (or asks for the 2FA code), which records the login.
     """
@@ -218,7 +223,8 @@ def authenticate(username: str, password: str, address: str, free_failures: int 
     wait = seconds_to_wait(keys, free_failures)
     if wait:
         audit.record("login.throttled", "user", username=(username or "")[:60])
-        return None, f"Terlalu banyak percobaan gagal. Coba lagi dalam {wait} detik."
+        return None, translate("Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)s "
+                               "detik.", seconds=wait)
     user = User.get_or_none(User.username == (username or "").strip().lower())
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
     if not (user and valid and user.is_enabled):
@@ -226,7 +232,7 @@ def authenticate(username: str, password: str, address: str, free_failures: int 
             record_failure(keys)
             audit.record("login.failed", "user", user.id if user else None,
                          username=(username or "")[:60])
-        return None, "Nama pengguna atau kata sandi salah."
+        return None, translate("Nama pengguna atau kata sandi salah.")
     clear_failures(keys[0])
     return user, None
 
@@ -259,7 +265,7 @@ def complete_setup(token: str, unit, username: str, password: str, full_name: st
     """Create the first superadmin with a valid token and spend the token."""
     with database.atomic():
         if not setup_token_valid(token):
-            raise AccountError("Tautan penyiapan ini tidak berlaku lagi.")
+            raise AccountError(translate("Tautan penyiapan ini tidak berlaku lagi."))
         user = create_user(unit, username, password, "superadmin", full_name)
         SetupToken.update(used_at=now()).where(SetupToken.token_hash == _digest(token)).execute()
     return user

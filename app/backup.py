@@ -13,18 +13,21 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import N_, translate
+
 DB_NAME = "raja_kemas.db"
 MANIFEST = "manifest.json"
 PHOTO_DIR = "uploads"
 DEFAULT_KEEP = 14
 ARCHIVE_RE = re.compile(r"^raja-kemas-(\d{8}-\d{6})(?:-(\d+))?\.zip$")
-PG_MESSAGE = ("DATABASE_URL memakai PostgreSQL: cadangkan databasenya dengan pg_dump "
-              "(lihat bagian \"Cadangan\" di README), lalu salin folder foto (instance/uploads) "
-              "terpisah. Perintah ini hanya untuk database SQLite.")
+PG_MESSAGE = N_("DATABASE_URL memakai PostgreSQL: cadangkan databasenya dengan pg_dump "
+                 "(lihat bagian \"Cadangan\" di README), lalu salin folder foto "
+                 "(instance/uploads) terpisah. Perintah ini hanya untuk database SQLite.")
 
 
 class BackupError(Exception):
-    """A backup or restore that cannot go ahead; the message is for the admin, in Indonesian."""
+    """A backup or restore that cannot go ahead; the message is for the admin, in their
+    language (Indonesian outside a request: the CLI)."""
 
 
 @dataclass
@@ -48,12 +51,12 @@ def human_size(size: int) -> str:
 def sqlite_file(database_url: str) -> Path:
     """Return the SQLite file of a DATABASE_URL; refuse PostgreSQL and in-memory databases."""
     if database_url.startswith("postgres"):
-        raise BackupError(PG_MESSAGE)
+        raise BackupError(translate(PG_MESSAGE))
     if not database_url.startswith("sqlite"):
-        raise BackupError("Perintah cadangan ini hanya untuk database SQLite.")
+        raise BackupError(translate("Perintah cadangan ini hanya untuk database SQLite."))
     path = database_url.split(":///", 1)[1].split("?", 1)[0] if ":///" in database_url else ""
     if not path or path.startswith(":memory:"):
-        raise BackupError("Database di memori tidak bisa dicadangkan.")
+        raise BackupError(translate("Database di memori tidak bisa dicadangkan."))
     return Path(path)
 
 
@@ -128,7 +131,7 @@ def create_backup(db_path: Path, upload_dir: Path, dest: Path, keep: int = DEFAU
     """Write one archive of the database and photos to `dest`, then keep the newest `keep`."""
     db_path, upload_dir, dest = Path(db_path), Path(upload_dir), Path(dest)
     if not db_path.is_file():
-        raise BackupError(f"Database tidak ditemukan: {db_path}")
+        raise BackupError(translate("Database tidak ditemukan: %(path)s", path=db_path))
     dest.mkdir(parents=True, exist_ok=True)
     created = dt.datetime.now().replace(microsecond=0)
     with tempfile.TemporaryDirectory(dir=dest, prefix=".tmp-") as work:

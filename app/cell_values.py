@@ -9,6 +9,7 @@ import re
 
 from . import search
 from .consent import METHODS
+from .i18n import translate
 from .models import CONTACT_RELATIONS, Category, Client, Listing, Region
 
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d")
@@ -33,7 +34,8 @@ def parse_date(text: str) -> dt.date | None:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"Tanggal “{text}” tidak dikenali. Tulis DD-MM-YYYY, misalnya 17-05-1990.")
+    raise ValueError(translate("Tanggal “%(value)s” tidak dikenali. Tulis DD-MM-YYYY, misalnya "
+                               "17-05-1990.", value=text))
 
 
 def parse_bool(text: str) -> bool | None:
@@ -43,7 +45,7 @@ def parse_bool(text: str) -> bool | None:
         return None
     if value in YES or value in NO:
         return value in YES
-    raise ValueError(f"Isi “ya” atau “tidak”, bukan “{text}”.")
+    raise ValueError(translate("Isi “ya” atau “tidak”, bukan “%(value)s”.", value=text))
 
 
 class Lookups:
@@ -72,7 +74,8 @@ class Lookups:
         if not text:
             return None
         if norm(text) not in self.categories:
-            raise ValueError(f"Kategori “{text}” tidak dikenal. Lihat lembar Kategori di templat.")
+            raise ValueError(translate("Kategori “%(value)s” tidak dikenal. Lihat lembar "
+                                       "Kategori di templat.", value=text))
         return self.categories[norm(text)]
 
     def region(self, text: str):
@@ -81,9 +84,11 @@ class Lookups:
             return None
         found = self.regions.get(key) or set()
         if len(found) > 1:
-            raise ValueError(f"Kecamatan “{text}” ada di lebih dari satu kabupaten: tulis kodenya.")
+            raise ValueError(translate("Kecamatan “%(value)s” ada di lebih dari satu kabupaten: "
+                                       "tulis kodenya.", value=text))
         if not found:
-            raise ValueError(f"Kecamatan “{text}” tidak dikenal. Lihat lembar Kecamatan di templat.")
+            raise ValueError(translate("Kecamatan “%(value)s” tidak dikenal. Lihat lembar "
+                                       "Kecamatan di templat.", value=text))
         return next(iter(found))
 
 
@@ -107,7 +112,7 @@ def relation(text: str) -> str:
             return key
     if not value:
         return "klien"
-    raise ValueError("Isi klien, keluarga atau petugas.")
+    raise ValueError(translate("Isi klien, keluarga atau petugas."))
 
 
 def method(text: str) -> str | None:
@@ -118,4 +123,4 @@ def method(text: str) -> str | None:
             return key
     if not value:
         return None
-    raise ValueError("Isi formulir atau rekaman.")
+    raise ValueError(translate("Isi formulir atau rekaman."))

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from .i18n import N_, current_language, translate
+
 INK, MUTED, GRID, TRACK = "#1c2430", "#5a6472", "#d9dee5", "#eef0f3"
 BRAND, TINT, WA = "#0b5a7a", "#e3eff5", "#137a3a"
 WIDTH = 320  # about 1:1 on a phone and in a third of the desktop page
 FONT = 14
-EMPTY = "Belum ada data untuk periode ini."
+EMPTY = N_("Belum ada data untuk periode ini.")  # translated where drawn
 
 
 @dataclass
@@ -24,8 +26,8 @@ class Series:
 
 
 def number(value) -> str:
-    """Format a count the Indonesian way: 1.234."""
-    return format_decimal(value or 0, locale="id")
+    """Format a count in the current language: 1.234 (Indonesian), 1,234 (English)."""
+    return format_decimal(value or 0, locale=current_language())
 
 
 def _nice_max(value) -> int:
@@ -123,7 +125,8 @@ def column_chart(chart_id: str, title: str, desc: str, labels: list[str],
             base -= h
     parts += _x_labels(labels, left, step, height - 6, every)
     if not any(totals):
-        parts.append(_text(left + (WIDTH - left) / 2, top + plot_h / 2, EMPTY, "middle", MUTED))
+        parts.append(_text(left + (WIDTH - left) / 2, top + plot_h / 2, translate(EMPTY),
+                           "middle", MUTED))
     return _close(parts)
 
 
@@ -150,7 +153,8 @@ def line_chart(chart_id: str, title: str, desc: str, labels: list[str], values: 
                          f'{escape(name)}</title></circle>')
     parts += _x_labels(labels, left, step, height - 6, every)
     if not any(values):
-        parts.append(_text(left + (WIDTH - left) / 2, top + plot_h / 2, EMPTY, "middle", MUTED))
+        parts.append(_text(left + (WIDTH - left) / 2, top + plot_h / 2, translate(EMPTY),
+                           "middle", MUTED))
     return _close(parts)
 
 
@@ -183,76 +187,94 @@ def bar_chart(chart_id: str, title: str, desc: str, rows: list[tuple],
                                    tip or f"{label}: {number(value)} {s.name}", "bar"))
             x += w
     if not rows:
-        parts.append(_text(WIDTH / 2, top + 24, EMPTY, "middle", MUTED))
+        parts.append(_text(WIDTH / 2, top + 24, translate(EMPTY), "middle", MUTED))
     return _close(parts)
 
 
 def _date(day, pattern="d MMMM y") -> str:
+    """A date, month or day name from Babel in the current language (Agu / Aug)."""
     from babel.dates import format_date
-    return format_date(day, pattern, locale="id")
+    return format_date(day, pattern, locale=current_language())
 
 
 def _peak(points, value, label) -> str:
     best = max(points, key=value, default=None)
     if best is None or not value(best):
-        return "Belum ada data."
-    return f"Tertinggi {number(value(best))} pada {label(best[0])}."
+        return translate("Belum ada data.")
+    return translate("Tertinggi %(count)s pada %(when)s.", count=number(value(best)),
+                     when=label(best[0]))
 
 
 def impact_charts(impact, prefix: str = "c") -> dict:
     """Draw the charts of an impact report (app.reports.Impact), keyed by name."""
     daily, monthly = impact.daily, impact.monthly
-    period = f"{_date(impact.start)} sampai {_date(impact.end)}"
+    period = translate("%(start)s sampai %(end)s", start=_date(impact.start),
+                       end=_date(impact.end))
     day_labels = [_date(d, "d MMM") for d, _ in daily]
-    month_labels = [_date(m, "MMM") for m, _ in monthly]
-    month_span = f"{_date(monthly[0][0], 'LLLL y')} sampai {_date(monthly[-1][0], 'LLLL y')}"
+    month_labels = [_date(m, "LLL") for m, _ in monthly]
+    month_span = translate("%(start)s sampai %(end)s", start=_date(monthly[0][0], "LLLL y"),
+                           end=_date(monthly[-1][0], "LLLL y"))
     by_month = lambda d: _date(d, "LLLL y")  # noqa: E731
-    wa_phone = [Series("WhatsApp", [], WA), Series("Telepon", [], BRAND)]
+    wa_phone = [Series("WhatsApp", [], WA), Series(translate("Telepon"), [], BRAND)]
+    viewed = translate("kali dilihat")
 
     def contacts(points):
         return [Series(s.name, [getattr(t, f) for _, t in points], s.colour)
                 for s, f in zip(wa_phone, ("whatsapp", "phone"))]
 
     def tips(points, label):
-        return [f"{label(d)}: {number(t.whatsapp)} WhatsApp, {number(t.phone)} telepon"
+        return [translate("%(when)s: %(whatsapp)s WhatsApp, %(phone)s telepon", when=label(d),
+                          whatsapp=number(t.whatsapp), phone=number(t.phone))
                 for d, t in points]
 
     def rows(items):
         from .stats import fold_rest  # a phone-sized chart: at most 10 bars
         return [(r.label, [r.totals.whatsapp, r.totals.phone],
-                 f"{r.label}{' (' + r.detail + ')' if r.detail else ''}: "
-                 f"{number(r.totals.whatsapp)} WhatsApp, {number(r.totals.phone)} telepon, "
-                 f"{number(r.totals.views)} kali dilihat")
+                 translate("%(name)s: %(whatsapp)s WhatsApp, %(phone)s telepon, "
+                           "%(views)s kali dilihat",
+                           name=f"{r.label} ({r.detail})" if r.detail else r.label,
+                           whatsapp=number(r.totals.whatsapp), phone=number(r.totals.phone),
+                           views=number(r.totals.views)))
                 for r in fold_rest([r for r in items if r.totals.contacts], 10)]
 
-    def bars(name, title, items, what):
+    def bars(name, title, items, some, none):
+        """`some` and `none`: the description with and without contacts (%(period)s, %(items)s)."""
         drawn = rows(items)
-        desc = (f"Kontak per {what}, {period}: " + "; ".join(
-            f"{label} {number(sum(v))}" for label, v, _ in drawn) + "." if drawn
-            else f"Belum ada kontak per {what}, {period}.")
+        desc = (translate(some, period=period, items="; ".join(
+            f"{label} {number(sum(v))}" for label, v, _ in drawn)) if drawn
+            else translate(none, period=period))
         return bar_chart(f"{prefix}-{name}", title, desc, drawn, wa_phone)
 
     return {
         "views_daily": line_chart(
-            f"{prefix}-views-daily", "Jasa dilihat per hari",
-            f"Jumlah {number(impact.totals.views)} kali dilihat, {period}. "
-            + _peak(daily, lambda p: p[1].views, _date), day_labels,
-            [t.views for _, t in daily], "kali dilihat", every=5),
+            f"{prefix}-views-daily", translate("Jasa dilihat per hari"),
+            translate("Jumlah %(count)s kali dilihat, %(period)s.",
+                      count=number(impact.totals.views), period=period)
+            + " " + _peak(daily, lambda p: p[1].views, _date), day_labels,
+            [t.views for _, t in daily], viewed, every=5),
         "contacts_daily": column_chart(
-            f"{prefix}-contacts-daily", "Kontak per hari (WhatsApp dan telepon)",
-            f"Jumlah {number(impact.totals.contacts)} kontak, {period}. "
-            + _peak(daily, lambda p: p[1].contacts, _date), day_labels, contacts(daily),
+            f"{prefix}-contacts-daily", translate("Kontak per hari (WhatsApp dan telepon)"),
+            translate("Jumlah %(count)s kontak, %(period)s.",
+                      count=number(impact.totals.contacts), period=period)
+            + " " + _peak(daily, lambda p: p[1].contacts, _date), day_labels, contacts(daily),
             tips(daily, _date), every=5),
-        "top": bars("top", "Jasa paling banyak dihubungi", impact.top, "jasa"),
-        "categories": bars("categories", "Kontak per kategori", impact.categories, "kategori"),
-        "kecamatan": bars("kecamatan", "Kontak per kecamatan", impact.kecamatan, "kecamatan"),
+        "top": bars("top", translate("Jasa paling banyak dihubungi"), impact.top,
+                    N_("Kontak per jasa, %(period)s: %(items)s."),
+                    N_("Belum ada kontak per jasa, %(period)s.")),
+        "categories": bars("categories", translate("Kontak per kategori"), impact.categories,
+                           N_("Kontak per kategori, %(period)s: %(items)s."),
+                           N_("Belum ada kontak per kategori, %(period)s.")),
+        "kecamatan": bars("kecamatan", translate("Kontak per kecamatan"), impact.kecamatan,
+                          N_("Kontak per kecamatan, %(period)s: %(items)s."),
+                          N_("Belum ada kontak per kecamatan, %(period)s.")),
         "views_monthly": line_chart(
-            f"{prefix}-views-monthly", "Jasa dilihat per bulan",
-            f"Dilihat per bulan, {month_span}. " + _peak(monthly, lambda p: p[1].views, by_month),
-            month_labels, [t.views for _, t in monthly], "kali dilihat", every=-2),
+            f"{prefix}-views-monthly", translate("Jasa dilihat per bulan"),
+            translate("Dilihat per bulan, %(span)s.", span=month_span)
+            + " " + _peak(monthly, lambda p: p[1].views, by_month),
+            month_labels, [t.views for _, t in monthly], viewed, every=-2),
         "contacts_monthly": column_chart(
-            f"{prefix}-contacts-monthly", "Kontak per bulan",
-            f"Kontak per bulan, {month_span}. "
-            + _peak(monthly, lambda p: p[1].contacts, by_month),
+            f"{prefix}-contacts-monthly", translate("Kontak per bulan"),
+            translate("Kontak per bulan, %(span)s.", span=month_span)
+            + " " + _peak(monthly, lambda p: p[1].contacts, by_month),
             month_labels, contacts(monthly), tips(monthly, by_month), every=-2),
     }

@@ -87,11 +87,11 @@ def setup_link_command(host, port):
 @click.command("reindex")
 @with_appcontext
 def reindex_command():
-    """Bangun ulang indeks pencarian."""
-    from .search import reindex
+    """Bangun ulang indeks pencarian dari awal."""
+    from .search import rebuild_all
     with database.connection_context():
-        count = reindex(Listing.select())
-    click.echo(f"{count} jasa diindeks ulang.")
+        count = rebuild_all()
+    click.echo(f"Indeks pencarian dibangun ulang: {count} jasa diindeks ulang.")
 
 
 @click.command("backup")

@@ -9,6 +9,7 @@ from peewee import JOIN, OperationalError, fn
 from . import audit, search
 from .consent import latest_consent, unpublish_all
 from .db import database, is_sqlite
+from .i18n import translate
 from .models import AuditEvent, Category, Client, Consent, Listing, now
 from .photos import delete_photo_files
 
@@ -81,8 +82,9 @@ def export_client(client: Client, user) -> dict:
         events.append(row)
     return {
         "dibuat": now().isoformat(),
-        "keterangan": "Salinan semua data tentang klien ini di aplikasi "
-                      f"{current_app.config['APP_NAME']} ({current_app.config['OFFICE_NAME']}).",
+        "keterangan": translate("Salinan semua data tentang klien ini di aplikasi %(app)s "
+                                "(%(office)s).", app=current_app.config["APP_NAME"],
+                                office=current_app.config["OFFICE_NAME"]),
         "klien": _plain(client),
         "persetujuan": [_plain(c) for c in client.consents.order_by(Consent.id)],
         "jasa": [_plain(x) for x in client.listings.order_by(Listing.id)],

@@ -25,6 +25,8 @@ DEFAULTS = {
     "MAX_UPLOAD_MB": (8, int),
     "MAX_IMAGE_PIXELS": (40_000_000, int),
     "PAGE_SIZE": (20, int),
+    # Rendered public pages kept in memory per process (app/page_cache.py); 0 = off.
+    "PUBLIC_PAGE_CACHE_BYTES": (8 * 1024 * 1024, int),
     "CONFIRM_DAYS": (90, int),  # a contact older than this needs confirming; 2x: not public
     "LOGIN_FAILURES_BEFORE_DELAY": (5, int),
     # Privacy (UU 27/2022): the consent text clients sign, and the data-protection officer

@@ -9,7 +9,7 @@ from flask import current_app, has_app_context
 
 from . import audit
 from .db import database
-from .i18n import N_
+from .i18n import N_, translate
 from .models import Client, Consent, Listing, now
 
 METHODS = {
@@ -45,7 +45,7 @@ STATUS_LABELS = {
 
 
 class ConsentError(ValueError):
-    """A consent that may not be recorded: `field` and an Indonesian message."""
+    """A consent that may not be recorded: `field` and a message in the requester's language."""
     def __init__(self, field, message):
         super().__init__(message)
         self.field = field
@@ -85,20 +85,20 @@ def check(data: dict, supervision_end: dt.date | None) -> None:
     """Refuse a consent that is incomplete or runs past supervision; raise ConsentError."""
     given = data.get("given_on")
     if not given:
-        raise ConsentError("given_on", "Tanggal persetujuan wajib diisi.")
+        raise ConsentError("given_on", translate("Tanggal persetujuan wajib diisi."))
     if given > dt.date.today():
-        raise ConsentError("given_on", "Tanggal tidak boleh di masa depan.")
+        raise ConsentError("given_on", translate("Tanggal tidak boleh di masa depan."))
     if not (data.get("officer_name") or "").strip():
-        raise ConsentError("officer_name", "Nama petugas yang mencatat wajib diisi.")
+        raise ConsentError("officer_name", translate("Nama petugas yang mencatat wajib diisi."))
     if data.get("method") not in METHODS:
-        raise ConsentError("method", "Pilih cara persetujuan diberikan.")
+        raise ConsentError("method", translate("Pilih cara persetujuan diberikan."))
     until = data.get("valid_until")
     if until and until < given:
-        raise ConsentError("valid_until", "Tanggal berlaku tidak boleh sebelum tanggal "
-                                          "persetujuan.")
+        raise ConsentError("valid_until", translate("Tanggal berlaku tidak boleh sebelum "
+                                                    "tanggal persetujuan."))
     if until and supervision_end and until > supervision_end:
-        raise ConsentError("valid_until", "Persetujuan tidak boleh berlaku melewati akhir "
-                                          "masa bimbingan.")
+        raise ConsentError("valid_until", translate("Persetujuan tidak boleh berlaku melewati "
+                                                    "akhir masa bimbingan."))
 
 
 def with_defaults(data: dict) -> dict:
@@ -121,7 +121,7 @@ def new_version(client: Client, data: dict, user) -> Consent:
 def record_consent(client: Client, data: dict, user) -> Consent:
     """Check and record a new consent version for a client."""
     if client.erased_at:
-        raise ConsentError("given_on", "Data pribadi klien ini sudah dihapus.")
+        raise ConsentError("given_on", translate("Data pribadi klien ini sudah dihapus."))
     check(data, client.supervision_end_date)
     with database.atomic():
         consent = new_version(client, data, user)

@@ -74,6 +74,17 @@ def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
 
 
+def refresh_statistics() -> None:
+    """Let SQLite's planner know the data (ANALYZE, sampled: ~0.1 s at 100,000 listings).
+
+    Without statistics it takes `listing.is_published` (true for most rows) for a
+    selective index. PostgreSQL's autovacuum keeps its own statistics.
+    """
+    if is_sqlite():
+        database.execute_sql("PRAGMA analysis_limit = 1000")
+        database.execute_sql("ANALYZE")
+
+
 def init_app(app):
     """Open a connection on first use in a request and close it on teardown."""
     open_database(app.config["DATABASE_URL"])

@@ -8,10 +8,12 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
 from peewee import fn
 
 from . import audit
 from .columns import LISTING_COLUMNS, visible_columns
+from .i18n import N_, current_language, translate
 from .listings import CLIENT_FIELDS, CONSENT_FIELDS, admin_listings
 from .models import Category, Consent, Listing, Region
 from .phones import display_phone
@@ -19,7 +21,7 @@ from .spreadsheets import DATE_FORMAT, MAX_ROWS, write_csv, write_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
-SHEET_TITLES = {"jasa": "Jasa", "klien": "Klien"}
+SHEET_TITLES = {"jasa": "Jasa", "klien": "Klien"}  # file format (import reads Jasa): kept
 
 
 @dataclass
@@ -122,14 +124,15 @@ def template_csv() -> bytes:
     return write_csv([c.key for c in LISTING_COLUMNS], [])
 
 
+# The Petunjuk sheet's notes, translated when the template is made (%(rows)s: MAX_ROWS).
 GUIDE = [
-    "Isi lembar Data: satu baris untuk satu jasa. Jangan ubah judul kolom di baris 1.",
-    "Klien dengan beberapa jasa: tulis di beberapa baris dengan nomor register yang sama.",
-    "Tanggal ditulis DD-MM-YYYY (17-05-1990); tanggal Excel juga diterima.",
-    "Pilihan ya/tidak boleh ditulis ya, tidak, y atau t.",
-    f"Paling banyak {MAX_ROWS:,} baris sekali impor. Simpan sebagai .xlsx atau CSV UTF-8.".replace(",", "."),
-    "Sebelum disimpan, aplikasi menampilkan pratinjau dengan semua masalah per baris. "
-    "Tidak ada yang tersimpan sampai semua baris benar.",
+    N_("Isi lembar Data: satu baris untuk satu jasa. Jangan ubah judul kolom di baris 1."),
+    N_("Klien dengan beberapa jasa: tulis di beberapa baris dengan nomor register yang sama."),
+    N_("Tanggal ditulis DD-MM-YYYY (17-05-1990); tanggal Excel juga diterima."),
+    N_("Pilihan ya/tidak boleh ditulis ya, tidak, y atau t."),
+    N_("Paling banyak %(rows)s baris sekali impor. Simpan sebagai .xlsx atau CSV UTF-8."),
+    N_("Sebelum disimpan, aplikasi menampilkan pratinjau dengan semua masalah per baris. "
+       "Tidak ada yang tersimpan sampai semua baris benar."),
 ]
 
 
@@ -146,14 +149,19 @@ def _choice(sheet, formula: str, letter: str) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
     # A warning, not a stop: codes and variants (kode kategori, "y") are accepted too.
     check = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                           errorStyle="warning", errorTitle="Isian tidak dikenal",
-                           error="Sebaiknya pilih dari daftar. Lanjutkan?")
+                           errorStyle="warning", errorTitle=translate("Isian tidak dikenal"),
+                           error=translate("Sebaiknya pilih dari daftar. Lanjutkan?"))
     sheet.add_data_validation(check)
     check.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
 
 
 def template_xlsx() -> bytes:
-    """Return the import template: Data, Petunjuk, Kategori and Kecamatan sheets."""
+    """Return the import template: Data, Petunjuk, Kategori and Kecamatan sheets.
+
+    The column keys, the sheets Data, Kategori and Kecamatan (formulas and messages name
+    them) and the choices are the file format, the same in every language; the guide
+    sheet is in the requester's language.
+    """
     # openpyxl (and the numpy it pulls in) is loaded only when a spreadsheet is made: it
     # would add ~17 MB to every server process.
     from openpyxl import Workbook
@@ -179,13 +187,17 @@ def template_xlsx() -> bytes:
             data.cell(1, index).fill = PatternFill("solid", fgColor="FFF2CC")
         if column.kind in lists:
             _choice(data, lists[column.kind], letter)
-    guide = book.create_sheet("Petunjuk")
-    _bold_row(guide, ["kolom", "wajib", "keterangan", "contoh"])
+    guide = book.create_sheet(translate("Petunjuk"))
+    _bold_row(guide, [translate("kolom"), translate("wajib"), translate("keterangan"),
+                      translate("contoh")])
+    required = translate("wajib")
     for column in LISTING_COLUMNS:
-        guide.append([column.key, "wajib" if column.required else "", column.help, column.example])
+        guide.append([column.key, required if column.required else "", column.help_text(),
+                      column.example])
     guide.append([])
+    rows = format_decimal(MAX_ROWS, locale=current_language())  # 5.000 / 5,000
     for line in GUIDE:
-        guide.append([line])
+        guide.append([translate(line, rows=rows) if "%(rows)s" in line else translate(line)])
     for letter, width in zip("ABCD", (26, 8, 80, 26)):
         guide.column_dimensions[letter].width = width
     sheet = book.create_sheet("Kategori")

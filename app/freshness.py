@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 
+from .i18n import tanggal, translate
 from .models import Client, Listing
-from .rendering import indonesian_date
 
 DEFAULT_DAYS = 90
 
@@ -53,13 +53,14 @@ def freshness_note(listing, today: dt.date | None = None) -> Note | None:
     """Say why a listing is (or soon will be) off the public pages for an old confirmation."""
     if listing.deleted_at or not listing.last_confirmed_at:
         return None
-    since = indonesian_date(listing.last_confirmed_at)
+    since = tanggal(listing.last_confirmed_at)
     if listing.last_confirmed_at < visible_since(today):
         if listing.is_published:
-            return Note(f"Tidak tampil: kontak belum dikonfirmasi sejak {since}. "
-                        "Setelah nomornya dicek, tekan Konfirmasi.", True)
-        return Note(f"Kontak belum dikonfirmasi sejak {since}: konfirmasi dulu agar jasa "
-                    "tampil setelah diterbitkan.", True)
+            return Note(translate("Tidak tampil: kontak belum dikonfirmasi sejak %(date)s. "
+                                  "Setelah nomornya dicek, tekan Konfirmasi.", date=since), True)
+        return Note(translate("Kontak belum dikonfirmasi sejak %(date)s: konfirmasi dulu agar "
+                              "jasa tampil setelah diterbitkan.", date=since), True)
     if listing.is_published and listing.last_confirmed_at < stale_before(today):
-        return Note(f"Perlu konfirmasi: kontak terakhir dicek {since}.", False)
+        return Note(translate("Perlu konfirmasi: kontak terakhir dicek %(date)s.", date=since),
+                    False)
     return None

@@ -17,6 +17,7 @@ from .cell_values import (Lookups, client_key, listing_keys, method, norm, parse
                           parse_date, relation)
 from .columns import BY_FIELD, BY_KEY, LISTING_COLUMNS, REQUIRED
 from .db import database
+from .i18n import N_, translate
 from .listings import FieldError, check_public_text, save_listing
 from .models import Client, Listing
 from .phones import parse_phone
@@ -73,7 +74,7 @@ def _convert(row: Row, lookups: Lookups, user) -> dict:
     data["publish"] = bool(data["publish"])
     row.confirmed_on = data.pop("last_confirmed_at")
     if row.confirmed_on and row.confirmed_on > dt.date.today():
-        row.problem("terakhir_dikonfirmasi", "Tanggal tidak boleh di masa depan.")
+        row.problem("terakhir_dikonfirmasi", translate("Tanggal tidak boleh di masa depan."))
     if not data["consent_officer_name"]:
         data["consent_officer_name"] = user.full_name or user.username
     return data
@@ -94,13 +95,18 @@ def _as_posted(data: dict) -> MultiDict:
 
 
 def _indonesian(message: str) -> str:
-    """Translate WTForms' built-in English messages (it ships no Indonesian catalogue)."""
+    """Put WTForms' built-in English messages (it ships no Indonesian catalogue) in our
+    words, in the requester's language (Indonesian outside a request)."""
     message = str(message)  # a form's own message may be a lazy (Flask-Babel) string
     longer = re.fullmatch(r"Field cannot be longer than (\d+) characters?\.", message)
     if longer:
-        return f"Terlalu panjang: paling banyak {longer.group(1)} huruf."
-    return {"Not a valid date value.": "Tanggal tidak dikenali.",
-            "Not a valid choice.": "Pilihan tidak dikenal."}.get(message, message)
+        return translate("Terlalu panjang: paling banyak %(count)s huruf.",
+                         count=longer.group(1))
+    if message == "Not a valid date value.":
+        return translate("Tanggal tidak dikenali.")
+    if message == "Not a valid choice.":
+        return translate("Pilihan tidak dikenal.")
+    return message
 
 
 def _validate(row: Row, data: dict, form) -> None:
@@ -125,8 +131,8 @@ def _validate(row: Row, data: dict, form) -> None:
             row.problem("telepon", str(exc))
     birth = data["client_birth_date"]
     if data["publish"] and birth and birth > adult_cutoff(dt.date.today()):
-        row.problem("terbitkan", "Klien belum berusia 18 tahun: jasanya tidak boleh "
-                                 "diterbitkan (UU 11/2012). Isi terbitkan = tidak.")
+        row.problem("terbitkan", translate("Klien belum berusia 18 tahun: jasanya tidak boleh "
+                                           "diterbitkan (UU 11/2012). Isi terbitkan = tidak."))
 
 
 def _match(row: Row, data: dict, lookups: Lookups, seen_clients: dict, seen: dict) -> None:
@@ -135,26 +141,29 @@ def _match(row: Row, data: dict, lookups: Lookups, seen_clients: dict, seen: dic
     row.client_key = client_key(register, name, data["client_birth_date"])
     first = seen_clients.setdefault(row.client_key, (row.number, norm(name)))
     if register and first[1] != norm(name):
-        row.problem("nama_lengkap_klien", f"Nomor register sama dengan baris {first[0]}, "
-                                          "tetapi nama klien berbeda.")
+        row.problem("nama_lengkap_klien", translate("Nomor register sama dengan baris "
+                                                    "%(row)s, tetapi nama klien berbeda.",
+                                                    row=first[0]))
     existing = lookups.clients.get(row.client_key)
     if existing and register and norm(existing.full_name) != norm(name):
-        row.problem("nomor_register", "Nomor register ini sudah dipakai klien lain yang "
-                                      "tercatat dengan nama berbeda.")
+        row.problem("nomor_register", translate("Nomor register ini sudah dipakai klien lain "
+                                                "yang tercatat dengan nama berbeda."))
     elif existing:
         row.client_id = existing.id
-        row.note = "Klien sudah tercatat: jasa ditambahkan ke data klien itu."
-    why = {"register": "nomor register", "phone": "nomor telepon"}
+        row.note = translate("Klien sudah tercatat: jasa ditambahkan ke data klien itu.")
+    same = {"register": N_("Sama dengan baris %(row)s: nomor register dan nama jasa sama."),
+            "phone": N_("Sama dengan baris %(row)s: nomor telepon dan nama jasa sama.")}
+    stored = {"register": N_("Jasa ini sudah ada di Raja Kemas: nomor register dan nama jasa "
+                             "sama."),
+              "phone": N_("Jasa ini sudah ada di Raja Kemas: nomor telepon dan nama jasa sama.")}
     for key in listing_keys(register, row.phone, data["title"] or ""):
         if not key[-1]:
             continue
         if key in seen:
-            row.problem("nama_jasa", f"Sama dengan baris {seen[key]}: {why[key[0]]} dan nama "
-                                     "jasa sama.")
+            row.problem("nama_jasa", translate(same[key[0]], row=seen[key]))
             break
         if key in lookups.listings:
-            row.problem("nama_jasa", f"Jasa ini sudah ada di Raja Kemas: {why[key[0]]} dan "
-                                     "nama jasa sama.")
+            row.problem("nama_jasa", translate(stored[key[0]]))
             break
     for key in listing_keys(register, row.phone, data["title"] or ""):
         seen.setdefault(key, row.number)
@@ -172,11 +181,13 @@ def check_rows(headers: list[str], raw_rows, filename: str, user) -> Preview:
                       ignored=[h for h, k in zip(headers, keys) if k and k not in BY_KEY])
     missing = [k for k in REQUIRED if k not in keys]
     if missing:
-        preview.file_problems.append("Kolom wajib tidak ada: " + ", ".join(missing) + ". "
-                                     "Gunakan templat dari halaman ini.")
+        preview.file_problems.append(translate("Kolom wajib tidak ada: %(columns)s. Gunakan "
+                                               "templat dari halaman ini.",
+                                               columns=", ".join(missing)))
     doubled = sorted({k for k in keys if k in BY_KEY and keys.count(k) > 1})
     if doubled:
-        preview.file_problems.append("Kolom ganda: " + ", ".join(doubled) + ".")
+        preview.file_problems.append(translate("Kolom ganda: %(columns)s.",
+                                               columns=", ".join(doubled)))
     if preview.file_problems:
         return preview
     # Imported here: loading app.admin registers its routes, which import this module.
@@ -191,7 +202,7 @@ def check_rows(headers: list[str], raw_rows, filename: str, user) -> Preview:
         _match(row, row.data, lookups, seen_clients, seen)
         preview.rows.append(row)
     if not preview.rows:
-        preview.file_problems.append("Tidak ada baris data di bawah judul kolom.")
+        preview.file_problems.append(translate("Tidak ada baris data di bawah judul kolom."))
     return preview
 
 
@@ -212,7 +223,8 @@ def write_rows(preview: Preview, user, commit: bool) -> bool:
             except PublishError as exc:
                 row.problem("terbitkan", " ".join(exc.problems))
             except DatabaseError:
-                row.problem("", "Baris ini tidak dapat disimpan ke basis data. Coba lagi.")
+                row.problem("", translate("Baris ini tidak dapat disimpan ke basis data. "
+                                          "Coba lagi."))
                 break
             else:
                 clients[row.client_key] = listing.client

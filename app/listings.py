@@ -8,6 +8,7 @@ from flask import current_app
 from . import audit, search
 from . import consent as consent_domain
 from .db import database
+from .i18n import N_, translate
 from .models import Client, Consent, Listing, now
 from .phones import parse_phone
 from .photos import delete_photo_files, store_photo
@@ -55,8 +56,8 @@ def check_public_text(full_name: str, data: dict) -> None:
     """Refuse a title or display name that carries the client's full legal name."""
     for field in ("title", "display_name", "description"):
         if _name_in(full_name, data.get(field) or ""):
-            raise FieldError(field, "Jangan tulis nama lengkap klien di bagian publik. "
-                                    "Gunakan nama panggilan yang disetujui klien.")
+            raise FieldError(field, translate("Jangan tulis nama lengkap klien di bagian publik. "
+                                              "Gunakan nama panggilan yang disetujui klien."))
 
 
 def _consent_changed(latest: Consent | None, data: dict) -> bool:
@@ -267,7 +268,8 @@ def restore_listing(listing: Listing, user) -> Listing:
     return listing
 
 
-STATUSES = {"semua": "Semua", "terbit": "Terbit", "draf": "Belum terbit", "sampah": "Sampah"}
+STATUSES = {"semua": N_("Semua"), "terbit": N_("Terbit"), "draf": N_("Belum terbit"),
+            "sampah": N_("Sampah")}  # labels translated where shown
 
 
 def admin_listings(user, text: str = "", status: str = "semua"):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .i18n import N_, translate
 from .polyglot import PhotoError, check_not_polyglot
 
 # MPO is a JPEG with extra pictures (Android "Ultra HDR" photos, 3D cameras); Pillow
@@ -29,9 +30,11 @@ FULL_SIZE = 1200  # longest side of the stored photo
 THUMB_SIZE = 320
 THUMB_QUALITIES = (70, 62, 54, 46, 38)
 THUMB_MAX_BYTES = 28 * 1024
-UNREADABLE = "Berkas ini bukan foto yang bisa dibaca. Pilih foto JPG atau PNG."
-UNSUPPORTED = "Format foto tidak didukung{kind}. Gunakan JPG, PNG atau WebP."
-TOO_MANY_PIXELS = "Ukuran foto (piksel) terlalu besar. Perkecil dulu fotonya."
+# Messages, translated where raised (translate(UNREADABLE)).
+UNREADABLE = N_("Berkas ini bukan foto yang bisa dibaca. Pilih foto JPG atau PNG.")
+UNSUPPORTED = N_("Format foto tidak didukung. Gunakan JPG, PNG atau WebP.")
+UNSUPPORTED_KIND = N_("Format foto tidak didukung (%(kind)s). Gunakan JPG, PNG atau WebP.")
+TOO_MANY_PIXELS = N_("Ukuran foto (piksel) terlalu besar. Perkecil dulu fotonya.")
 
 
 @dataclass
@@ -56,15 +59,15 @@ def _other_picture(data: bytes) -> str | None:
 def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     """Open image bytes, refusing non-images, odd formats, polyglots and decompression bombs."""
     if not data:
-        raise PhotoError("Berkas foto kosong.")
+        raise PhotoError(translate("Berkas foto kosong."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data), formats=OPENED_WITH)
             if probe.format not in ALLOWED_FORMATS:
-                raise PhotoError(UNSUPPORTED.format(kind=""))
+                raise PhotoError(translate(UNSUPPORTED))
             if probe.width * probe.height > max_pixels:
-                raise PhotoError(TOO_MANY_PIXELS)
+                raise PhotoError(translate(TOO_MANY_PIXELS))
             check_not_polyglot(data, probe.format)
             probe.verify()
             image = Image.open(io.BytesIO(data), formats=OPENED_WITH)
@@ -72,12 +75,13 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     except PhotoError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError(TOO_MANY_PIXELS) from None
+        raise PhotoError(translate(TOO_MANY_PIXELS)) from None
     except UnidentifiedImageError:
         other = _other_picture(data)
-        raise PhotoError(UNSUPPORTED.format(kind=f" ({other})") if other else UNREADABLE) from None
+        raise PhotoError(translate(UNSUPPORTED_KIND, kind=other) if other
+                         else translate(UNREADABLE)) from None
     except (OSError, SyntaxError, ValueError):
-        raise PhotoError(UNREADABLE) from None
+        raise PhotoError(translate(UNREADABLE)) from None
     return image
 
 
@@ -118,14 +122,15 @@ def _thumbnail(image: Image.Image):
 def store_photo(data: bytes, folder: Path, max_bytes: int, max_pixels: int) -> StoredPhoto:
     """Validate and re-encode an upload into a photo and a thumbnail in `folder`."""
     if len(data) > max_bytes:
-        raise PhotoError(f"Foto terlalu besar (maks. {max_bytes // (1024 * 1024)} MB).")
+        raise PhotoError(translate("Foto terlalu besar (maks. %(size)s MB).",
+                                   size=max_bytes // (1024 * 1024)))
     image = _open_checked(data, max_pixels)
     try:
         image = _flatten(image)
         full, (w, h) = _encode(image, FULL_SIZE, None, 80)
         thumb, (tw, th) = _thumbnail(image)
     except Exception:  # noqa: BLE001 - odd EXIF or modes in an upload: refuse, never 500
-        raise PhotoError(UNREADABLE) from None
+        raise PhotoError(translate(UNREADABLE)) from None
     folder.mkdir(parents=True, exist_ok=True)
     stem = secrets.token_urlsafe(12)
     (folder / f"{stem}.jpg").write_bytes(full)

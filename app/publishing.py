@@ -12,6 +12,7 @@ from peewee import JOIN, fn
 
 from .consent import CHANNELS, channels_of
 from .freshness import visible_since
+from .i18n import translate
 from .models import Category, Client, Consent, Listing, Region
 from .phones import display_phone, tel_url, whatsapp_url
 
@@ -75,37 +76,40 @@ def family_consent_missing(listing: Listing) -> bool:
 
 
 def publish_problems(listing: Listing, today: dt.date | None = None) -> list[str]:
-    """Return why this listing may not be published, in Indonesian (empty = it may)."""
+    """Return why this listing may not be published, in the requester's language (Indonesian
+    outside a request; empty = it may)."""
     today = today or dt.date.today()
     client = listing.client
     problems = []
     if listing.deleted_at or client.deleted_at:
-        problems.append("Jasa ini ada di tempat sampah. Pulihkan dulu.")
+        problems.append(translate("Jasa ini ada di tempat sampah. Pulihkan dulu."))
     if client.birth_date is None:
-        problems.append("Tanggal lahir klien wajib diisi sebelum jasa diterbitkan.")
+        problems.append(translate("Tanggal lahir klien wajib diisi sebelum jasa diterbitkan."))
     elif client.birth_date > adult_cutoff(today):
-        problems.append("Klien belum berusia 18 tahun: jasa anak tidak boleh diterbitkan "
-                        "(UU 11/2012 tentang Sistem Peradilan Pidana Anak).")
+        problems.append(translate("Klien belum berusia 18 tahun: jasa anak tidak boleh "
+                                  "diterbitkan (UU 11/2012 tentang Sistem Peradilan "
+                                  "Pidana Anak)."))
     if client.supervision_end_date and client.supervision_end_date < today:
-        problems.append("Masa bimbingan klien sudah berakhir.")
+        problems.append(translate("Masa bimbingan klien sudah berakhir."))
     if client.erased_at:
-        problems.append("Data pribadi klien ini sudah dihapus atas permintaannya: "
-                        "jasanya tidak dapat diterbitkan lagi.")
+        problems.append(translate("Data pribadi klien ini sudah dihapus atas permintaannya: "
+                                  "jasanya tidak dapat diterbitkan lagi."))
     consent = client.active_consent(today)
     if consent is None:
-        problems.append("Belum ada persetujuan klien yang berlaku. Catat persetujuan dulu.")
+        problems.append(translate("Belum ada persetujuan klien yang berlaku. "
+                                  "Catat persetujuan dulu."))
     else:
         if not consent.channel_website:
-            problems.append("Persetujuan klien tidak mencakup situs web, jadi jasa ini "
-                            "tidak dapat diterbitkan.")
+            problems.append(translate("Persetujuan klien tidak mencakup situs web, jadi jasa "
+                                      "ini tidak dapat diterbitkan."))
         if listing.contact_relation == "klien" and not consent.scope_phone:
-            problems.append("Persetujuan klien tidak mencakup nomor teleponnya.")
+            problems.append(translate("Persetujuan klien tidak mencakup nomor teleponnya."))
     if family_consent_missing(listing):
-        problems.append("Kontak jasa ini anggota keluarga klien: catat dulu persetujuan "
-                        "anggota keluarga itu sendiri (nama, tanggal, nomor formulir) "
-                        "untuk menampilkan nomor teleponnya.")
+        problems.append(translate("Kontak jasa ini anggota keluarga klien: catat dulu "
+                                  "persetujuan anggota keluarga itu sendiri (nama, tanggal, "
+                                  "nomor formulir) untuk menampilkan nomor teleponnya."))
     if listing.publish_until and listing.publish_until < today:
-        problems.append("Masa tayang sudah lewat. Ubah tanggal akhir tayang.")
+        problems.append(translate("Masa tayang sudah lewat. Ubah tanggal akhir tayang."))
     return problems
 
 

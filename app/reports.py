@@ -8,6 +8,7 @@ from babel.dates import format_date
 from peewee import fn
 
 from . import stats
+from .i18n import N_, current_language, translate
 from .models import DailyStat, Listing, Unit
 from .stats import Row, Totals, month_end, month_start
 
@@ -17,16 +18,22 @@ TOP_LISTINGS = 5
 
 
 class ReportError(ValueError):
-    """A request the report cannot answer; `message` is Indonesian, `status` the HTTP code."""
+    """A request the report cannot answer; `message` is in the requester's language (Indonesian
+    outside a request), `status` the HTTP code."""
     def __init__(self, message: str, status: int = 400):
         super().__init__(message)
         self.message = message
         self.status = status
 
 
+def _date(value, pattern: str = "d MMMM y") -> str:
+    """A date (or month, day name) from Babel in the current language."""
+    return format_date(value, pattern, locale=current_language())
+
+
 def month_label(first: dt.date) -> str:
-    """Return a month as Indonesians write it: November 2026."""
-    return format_date(first, "LLLL y", locale="id")
+    """Return a month in the current language: Agustus 2026 / August 2026."""
+    return _date(first, "LLLL y")
 
 
 def parse_month(raw: str | None, today: dt.date) -> dt.date:
@@ -35,15 +42,18 @@ def parse_month(raw: str | None, today: dt.date) -> dt.date:
         return month_start(today, 1)
     found = MONTH_PATTERN.match(raw[:20])
     if not found:
-        raise ReportError("Bulan tidak dikenali. Gunakan format TTTT-BB, misalnya 2026-11.")
+        raise ReportError(translate("Bulan tidak dikenali. Gunakan format TTTT-BB, "
+                                    "misalnya 2026-11."))
     year, month = int(found[1]), int(found[2])
     if not 1 <= month <= 12:
-        raise ReportError("Bulan harus antara 01 dan 12.")
+        raise ReportError(translate("Bulan harus antara 01 dan 12."))
     if year < FIRST_YEAR:
-        raise ReportError(f"Laporan hanya tersedia mulai tahun {FIRST_YEAR}.")
+        raise ReportError(translate("Laporan hanya tersedia mulai tahun %(year)s.",
+                                    year=FIRST_YEAR))
     first = dt.date(year, month, 1)
     if first > month_start(today):
-        raise ReportError(f"Bulan {month_label(first)} belum berjalan. Pilih bulan lain.")
+        raise ReportError(translate("Bulan %(month)s belum berjalan. Pilih bulan lain.",
+                                    month=month_label(first)))
     return first
 
 
@@ -63,15 +73,15 @@ def scope_for(user, raw: str | None) -> Unit | None:
     raw = (raw or "").strip()
     if user.role != "superadmin":
         if raw and raw != str(user.unit_id):
-            raise ReportError("Unit tidak ditemukan.", 404)
+            raise ReportError(translate("Unit tidak ditemukan."), 404)
         return Unit.get_by_id(user.unit_id)
     if not raw:
         return None
     if not raw.isdigit() or len(raw) > 9:
-        raise ReportError("Unit tidak dikenali. Pilih unit dari daftar.")
+        raise ReportError(translate("Unit tidak dikenali. Pilih unit dari daftar."))
     unit = Unit.get_or_none(Unit.id == int(raw))
     if unit is None:
-        raise ReportError("Unit tidak ditemukan.", 404)
+        raise ReportError(translate("Unit tidak ditemukan."), 404)
     return unit
 
 
@@ -161,13 +171,16 @@ def monthly(unit: Unit | None, first: dt.date) -> Impact:
 def summary_rows(report: Impact) -> list[tuple[str, int]]:
     """Return the summary lines of a report, as shown on paper and in the Ringkasan sheet."""
     t = report.totals
-    return [("Jasa tayang", report.published), ("Klien dilayani", report.clients),
-            ("Jasa dilihat", t.views), ("Kontak lewat WhatsApp", t.whatsapp),
-            ("Kontak lewat telepon", t.phone), ("Total kontak", t.contacts),
-            ("Klien yang dihubungi", report.clients_contacted)]
+    return [(translate("Jasa tayang"), report.published),
+            (translate("Klien dilayani"), report.clients),
+            (translate("Jasa dilihat"), t.views),
+            (translate("Kontak lewat WhatsApp"), t.whatsapp),
+            (translate("Kontak lewat telepon"), t.phone),
+            (translate("Total kontak"), t.contacts),
+            (translate("Klien yang dihubungi"), report.clients_contacted)]
 
 
-COUNT_HEADS = ["Dilihat", "WhatsApp", "Telepon", "Total kontak"]
+COUNT_HEADS = [N_("Dilihat"), "WhatsApp", N_("Telepon"), N_("Total kontak")]  # translated in use
 
 
 def _counts(t: Totals) -> list[int]:
@@ -198,38 +211,44 @@ def _table(book, title, heads, rows, total, widths):
 
 
 def xlsx_bytes(report: Impact, office: str, made_by: str = "") -> bytes:
-    """Write the report as .xlsx: Ringkasan, Per jasa, Per kategori, Per kecamatan, Harian."""
+    """Write the report as .xlsx: Ringkasan, Per jasa, Per kategori, Per kecamatan, Harian.
+
+    Sheet names, headings and labels are in the requester's language (Indonesian outside
+    a request); the numbers and dates are cells, the same in both.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    _ = translate
+    heads = [_(h) for h in COUNT_HEADS]
+    total = _("Jumlah")
     book = Workbook()
     sheet = book.active
-    sheet.title = "Ringkasan"
-    _append(sheet, ["Laporan dampak Raja Kemas"], bold=True)
+    sheet.title = _("Ringkasan")
+    _append(sheet, [_("Laporan dampak Raja Kemas")], bold=True)
     sheet["A1"].font = Font(bold=True, size=14)
-    for line in (["Unit", office], ["Bulan", month_label(report.start)],
-                 ["Periode", f"{format_date(report.start, 'd MMMM y', locale='id')} – "
-                             f"{format_date(report.end, 'd MMMM y', locale='id')}"],
-                 ["Dibuat", format_date(report.made, "d MMMM y", locale="id")
-                  + (f" oleh {made_by}" if made_by else "")], []):
+    made = (_("%(date)s oleh %(name)s", date=_date(report.made), name=made_by) if made_by
+            else _date(report.made))
+    for line in ([_("Unit"), office], [_("Bulan"), month_label(report.start)],
+                 [_("Periode"), f"{_date(report.start)} – {_date(report.end)}"],
+                 [_("Dibuat"), made], []):
         _append(sheet, line)
-    _append(sheet, ["Ukuran", "Jumlah"], bold=True)
+    _append(sheet, [_("Ukuran"), total], bold=True)
     for label, value in summary_rows(report):
         _append(sheet, [label, value])
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 26, 40
     t = report.totals
-    _table(book, "Per jasa", ["No", "Jasa", "Kategori", "Kecamatan", *COUNT_HEADS],
+    _table(book, _("Per jasa"), [_("No"), _("Jasa"), _("Kategori"), _("Kecamatan"), *heads],
            [[i, r.label, *r.parts, *_counts(r.totals)] for i, r in enumerate(report.listings, 1)],
-           ["", "Jumlah", "", "", *_counts(t)], [5, 38, 22, 20, 10, 11, 10, 13])
-    _table(book, "Per kategori", ["Kategori", *COUNT_HEADS],
+           ["", total, "", "", *_counts(t)], [5, 38, 22, 20, 10, 11, 10, 13])
+    _table(book, _("Per kategori"), [_("Kategori"), *heads],
            [[r.label, *_counts(r.totals)] for r in report.categories],
-           ["Jumlah", *_counts(t)], [28, 10, 11, 10, 13])
-    _table(book, "Per kecamatan", ["Kecamatan", "Kabupaten", *COUNT_HEADS],
+           [total, *_counts(t)], [28, 10, 11, 10, 13])
+    _table(book, _("Per kecamatan"), [_("Kecamatan"), _("Kabupaten"), *heads],
            [[r.label, *r.parts, *_counts(r.totals)] for r in report.kecamatan],
-           ["Jumlah", "", *_counts(t)], [22, 22, 10, 11, 10, 13])
-    daily = _table(book, "Harian", ["Tanggal", "Hari", *COUNT_HEADS],
-                   [[day, format_date(day, "EEEE", locale="id"), *_counts(x)]
-                    for day, x in report.daily], ["Jumlah", "", *_counts(t)],
-                   [13, 10, 10, 11, 10, 13])
+           [total, "", *_counts(t)], [22, 22, 10, 11, 10, 13])
+    daily = _table(book, _("Harian"), [_("Tanggal"), _("Hari"), *heads],
+                   [[day, _date(day, "EEEE"), *_counts(x)] for day, x in report.daily],
+                   [total, "", *_counts(t)], [13, 10, 10, 11, 10, 13])
     for (cell,) in daily.iter_rows(min_row=2, max_row=len(report.daily) + 1, max_col=1):
         cell.number_format = "DD/MM/YYYY"
     out = io.BytesIO()

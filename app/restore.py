@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from .backup import (DB_NAME, MANIFEST, PHOTO_DIR, BackupError, row_counts, sha256_file,
                      sqlite_file)
+from .i18n import translate
 
 REQUIRED_TABLES = {"listing", "client", "user", "audit_event"}
 
@@ -28,25 +29,27 @@ def verify_archive(archive: Path, staging: Path) -> dict:
     """Check an archive and extract it into `staging`; return its manifest or raise BackupError."""
     archive = Path(archive)
     if not archive.is_file():
-        raise BackupError(f"Berkas cadangan tidak ditemukan: {archive}")
+        raise BackupError(translate("Berkas cadangan tidak ditemukan: %(path)s", path=archive))
     try:
         with zipfile.ZipFile(archive) as zf:
             names = zf.namelist()
             if MANIFEST not in names:
-                raise BackupError("Arsip ini tidak punya manifest.json: bukan cadangan Raja Kemas "
-                                  "atau tidak lengkap. Tidak ada yang diubah.")
+                raise BackupError(translate("Arsip ini tidak punya manifest.json: bukan cadangan "
+                                            "Raja Kemas atau tidak lengkap. Tidak ada yang "
+                                            "diubah."))
             manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
             files = manifest.get("files") if isinstance(manifest, dict) else None
             if not isinstance(files, dict) or DB_NAME not in files:
-                raise BackupError("manifest.json rusak atau tidak berisi database. "
-                                  "Tidak ada yang diubah.")
+                raise BackupError(translate("manifest.json rusak atau tidak berisi database. "
+                                            "Tidak ada yang diubah."))
             for name in names:
                 if name != MANIFEST and (name not in files or not _safe_member(name)):
-                    raise BackupError(f"Arsip berisi berkas tak terduga: {name}. "
-                                      "Tidak ada yang diubah.")
+                    raise BackupError(translate("Arsip berisi berkas tak terduga: %(name)s. "
+                                                "Tidak ada yang diubah.", name=name))
             for name, expected in files.items():
                 if name not in names or not _safe_member(name):
-                    raise BackupError(f"Berkas {name} hilang dari arsip. Tidak ada yang diubah.")
+                    raise BackupError(translate("Berkas %(name)s hilang dari arsip. Tidak ada "
+                                                "yang diubah.", name=name))
                 target = staging / PurePosixPath(name)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest = hashlib.sha256()
@@ -55,12 +58,14 @@ def verify_archive(archive: Path, staging: Path) -> dict:
                         digest.update(block)
                         out.write(block)
                 if digest.hexdigest() != expected:
-                    raise BackupError(f"Checksum {name} tidak cocok: arsip rusak. "
-                                      "Tidak ada yang diubah.")
+                    raise BackupError(translate("Checksum %(name)s tidak cocok: arsip rusak. "
+                                                "Tidak ada yang diubah.", name=name))
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise BackupError(f"Arsip rusak atau bukan ZIP ({exc}). Tidak ada yang diubah.") from None
+        raise BackupError(translate("Arsip rusak atau bukan ZIP (%(problem)s). Tidak ada yang "
+                                    "diubah.", problem=exc)) from None
     except (UnicodeDecodeError, ValueError):
-        raise BackupError("manifest.json tidak bisa dibaca. Tidak ada yang diubah.") from None
+        raise BackupError(translate("manifest.json tidak bisa dibaca. Tidak ada yang "
+                                    "diubah.")) from None
     _check_database(staging / DB_NAME, manifest.get("row_counts") or {})
     return manifest
 
@@ -75,15 +80,17 @@ def _check_database(path: Path, counts: dict) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"Database di arsip gagal diperiksa ({exc}). "
-                          "Tidak ada yang diubah.") from None
+        raise BackupError(translate("Database di arsip gagal diperiksa (%(problem)s). "
+                                    "Tidak ada yang diubah.", problem=exc)) from None
     if result != "ok":
-        raise BackupError(f"Database di arsip gagal diperiksa ({result}). Tidak ada yang diubah.")
+        raise BackupError(translate("Database di arsip gagal diperiksa (%(problem)s). "
+                                    "Tidak ada yang diubah.", problem=result))
     if not REQUIRED_TABLES <= set(actual):
-        raise BackupError("Database di arsip bukan database Raja Kemas. Tidak ada yang diubah.")
+        raise BackupError(translate("Database di arsip bukan database Raja Kemas. Tidak ada "
+                                    "yang diubah."))
     if counts and counts != actual:
-        raise BackupError("Jumlah baris database di arsip tidak sama dengan manifest. "
-                          "Tidak ada yang diubah.")
+        raise BackupError(translate("Jumlah baris database di arsip tidak sama dengan "
+                                    "manifest. Tidak ada yang diubah."))
 
 
 def _copy_live(source: Path, target: Path) -> None:

@@ -53,15 +53,35 @@ def index_terms(text: str) -> str:
     return " ".join(out)
 
 
+def filter_terms(unit_id=None, category_id=None, region_id=None, kabupaten=None) -> list[str]:
+    """Index words for the public filters, so the index answers "jahit in Mamuju" alone.
+
+    Without them a filtered search reads every listing matching the words, or every
+    listing in the kabupaten, to find the few that match both.
+    """
+    terms = []
+    if unit_id is not None:
+        terms.append(f"zunit{unit_id}")
+    if category_id is not None:
+        terms.append(f"zcat{category_id}")
+    if region_id is not None:
+        terms.append(f"zkec{region_id}")
+    if kabupaten is not None:
+        terms.append("zkab" + "".join(words(kabupaten)))
+    return terms
+
+
 def listing_document(listing) -> tuple[str, str]:
     """Return the (title, body) text indexed for a listing: public fields only."""
     category = listing.category
     parts = [listing.description, category.name, category.keywords.replace("|", " "),
              listing.service_area, listing.price_hint]
-    if listing.region_id:
-        region = listing.region
+    region = listing.region if listing.region_id else None
+    if region:
         parts += [region.kecamatan, region.kabupaten, region.aliases.replace("|", " ")]
-    return index_terms(listing.title), index_terms(" ".join(parts))
+    tags = filter_terms(listing.unit_id, listing.category_id, listing.region_id,
+                        region.kabupaten if region else None)
+    return index_terms(listing.title), " ".join([index_terms(" ".join(parts)), *tags])
 
 
 class _Fts5:
@@ -81,12 +101,25 @@ class _Fts5:
             database.execute_sql("DELETE FROM listing_fts WHERE rowid = ?", (listing_id,))
 
     @staticmethod
-    def matching(text, title_only=False):
+    def expression(text, title_only, tags):
         expr = match_expression(text)
+        if expr is not None and title_only:
+            expr = "title : (" + expr + ")"
+        parts = ([expr] if expr else []) + [f'"{tag}"' for tag in tags]
+        return " AND ".join(parts) or None
+
+    @classmethod
+    def matching(cls, text, title_only=False, tags=()):
+        expr = cls.expression(text, title_only, tags)
         if expr is None:
             return None
-        return SQL("(SELECT rowid FROM listing_fts WHERE listing_fts MATCH ?)",
-                   ["title : (" + expr + ")" if title_only else expr])
+        return SQL("(SELECT rowid FROM listing_fts WHERE listing_fts MATCH ?)", [expr])
+
+    @classmethod
+    def count(cls, text, title_only, tags, limit):
+        return database.execute_sql(
+            "SELECT count(*) FROM (SELECT rowid FROM listing_fts WHERE listing_fts MATCH ? "
+            "LIMIT ?)", [cls.expression(text, title_only, tags), limit]).fetchone()[0]
 
 
 class _Tsvector:
@@ -108,14 +141,33 @@ class _Tsvector:
             database.execute_sql("DELETE FROM listing_search WHERE listing_id = %s", (listing_id,))
 
     @staticmethod
-    def matching(text, title_only=False):
+    def condition(text, title_only, tags):
+        """WHERE text and its parameters, or None. (title || body) and title are what
+        the GIN indexes of migration 0002 cover."""
         expr = tsquery_expression(text)
-        if expr is None:
+        conditions, params = [], []
+        if expr is not None:
+            conditions.append(("title" if title_only else "(title || body)")
+                              + " @@ to_tsquery('simple', %s)")
+            params.append(expr)
+        if tags:
+            conditions.append("(title || body) @@ to_tsquery('simple', %s)")
+            params.append(" & ".join(tags))
+        return (" AND ".join(conditions), params) if conditions else None
+
+    @classmethod
+    def matching(cls, text, title_only=False, tags=()):
+        found = cls.condition(text, title_only, tags)
+        if found is None:
             return None
-        # (title || body) is what the GIN index of migration 0002 covers.
-        column = "title" if title_only else "(title || body)"
-        return SQL("(SELECT listing_id FROM listing_search "
-                   f"WHERE {column} @@ to_tsquery('simple', %s))", [expr])
+        return SQL(f"(SELECT listing_id FROM listing_search WHERE {found[0]})", found[1])
+
+    @classmethod
+    def count(cls, text, title_only, tags, limit):
+        where, params = cls.condition(text, title_only, tags)
+        return database.execute_sql(
+            f"SELECT count(*) FROM (SELECT listing_id FROM listing_search WHERE {where} "
+            "LIMIT %s) AS found", [*params, limit]).fetchone()[0]
 
 
 def _backend():
@@ -148,6 +200,17 @@ def rebuild_index(listings) -> int:
     with database.atomic():
         _backend().delete()
         return reindex(listings)
+
+
+def rebuild_all() -> int:
+    """Index again every listing not in the bin (drafts too, as on save: publishing one
+    needs no reindex); rows of deleted or vanished listings are dropped."""
+    from peewee import JOIN
+
+    from .models import Category, Listing, Region
+    return rebuild_index(Listing.select(Listing, Category, Region).join(Category)
+                         .switch(Listing).join(Region, JOIN.LEFT_OUTER)
+                         .where(Listing.deleted_at.is_null()).order_by(Listing.id))
 
 
 def query_words(query: str) -> list[str]:
@@ -192,12 +255,22 @@ def tsquery_expression(query: str) -> str | None:
     return " & ".join(groups)
 
 
+def matching(text: str, title_only: bool = False, tags=()):
+    """A subquery of the ids of listings whose words match `text` and that carry every
+    filter term of `tags` (filter_terms); None when there is neither."""
+    return _backend().matching(text, title_only, tuple(tags))
+
+
+def count_matching(text: str, title_only: bool = False, tags=(), limit: int = 1000) -> int:
+    """How many indexed listings (drafts included) `matching` finds, counting up to `limit`."""
+    return _backend().count(text, title_only, tuple(tags), limit)
+
+
 def filter_and_rank(query, listing_model, text: str):
     """Narrow a Listing query to matches of `text`, title matches first, then newest."""
     newest = (listing_model.updated_at.desc(), listing_model.id.desc())
-    backend = _backend()
-    matching = backend.matching(text)
-    if matching is None:
+    found = matching(text)
+    if found is None:
         return query.order_by(*newest)
-    title_hit = listing_model.id.in_(backend.matching(text, title_only=True))
-    return query.where(listing_model.id.in_(matching)).order_by(title_hit.desc(), *newest)
+    title_hit = listing_model.id.in_(matching(text, title_only=True))
+    return query.where(listing_model.id.in_(found)).order_by(title_hit.desc(), *newest)

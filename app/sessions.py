@@ -14,6 +14,7 @@ from flask_login import login_url, login_user, logout_user
 
 from . import audit
 from .db import database
+from .i18n import N_, translate
 from .models import User, UserSession, now
 
 TOKEN_KEY = "sid"
@@ -21,6 +22,8 @@ PENDING_KEY = "pending_2fa"  # {"user": id, "at": epoch seconds, "next": path}
 PENDING_SECONDS = 300  # the code must follow the password within 5 minutes
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute
 HTTPS_COOKIE_NAME = "__Host-raja_kemas"
+# Flask-Login's login_message (app/__init__.py), translated when flashed.
+LOGIN_MESSAGE = N_("Silakan masuk terlebih dahulu.")
 
 
 def _digest(token: str) -> str:
@@ -99,11 +102,11 @@ def end_all(user: User, keep_token: str | None = None) -> int:
 def _expiry_reason(row: UserSession, moment: dt.datetime) -> str | None:
     cfg = current_app.config
     if moment - row.created_at > dt.timedelta(hours=cfg["SESSION_MAX_HOURS"]):
-        return (f"Sesi Anda berakhir setelah {cfg['SESSION_MAX_HOURS']} jam. "
-                "Silakan masuk lagi.")
+        return translate("Sesi Anda berakhir setelah %(hours)s jam. Silakan masuk lagi.",
+                         hours=cfg["SESSION_MAX_HOURS"])
     if moment - row.last_seen_at > dt.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]):
-        return (f"Sesi Anda berakhir karena tidak aktif selama {cfg['SESSION_IDLE_MINUTES']} "
-                "menit. Silakan masuk lagi.")
+        return translate("Sesi Anda berakhir karena tidak aktif selama %(minutes)s menit. "
+                         "Silakan masuk lagi.", minutes=cfg["SESSION_IDLE_MINUTES"])
     return None
 
 
@@ -114,7 +117,7 @@ def load_user(user_id) -> User | None:
            .where(UserSession.token_hash == _digest(token)).first() if token else None)
     if row is None or str(row.user_id) != str(user_id):
         session.clear()
-        g.session_end_message = "Sesi Anda sudah berakhir. Silakan masuk lagi."
+        g.session_end_message = translate("Sesi Anda sudah berakhir. Silakan masuk lagi.")
         return None
     moment = dt.datetime.now()
     reason = _expiry_reason(row, moment)
@@ -167,7 +170,8 @@ def redirect_to(url: str, status: int = 302):
 def _unauthorized():
     """Send a signed-out visitor to the login page, saying why if their session ended."""
     from . import login_manager
-    flash(g.pop("session_end_message", None) or login_manager.login_message, "info")
+    message = g.pop("session_end_message", None) or translate(str(login_manager.login_message))
+    flash(message, "info")
     if request.headers.get("HX-Request"):
         # The page the admin was on, not the fragment or POST endpoint that was called.
         target = login_url("auth.login", request.headers.get("HX-Current-URL"))

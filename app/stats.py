@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, DatabaseError, fn
 
+from .i18n import N_, translate
 from .models import Category, DailyStat, Listing, Region, Unit
 from .publishing import public_listings
 
@@ -32,7 +33,7 @@ BOT_AGENTS = re.compile(
     r"|curl|wget|python-requests|python-urllib|httpx|aiohttp|go-http-client|java/",
     re.IGNORECASE)
 
-NO_REGION = "Tanpa kecamatan"
+NO_REGION = N_("Tanpa kecamatan")  # translated where a row is made
 
 KINDS = {"view": DailyStat.views, "whatsapp": DailyStat.whatsapp_taps,
          "phone": DailyStat.phone_taps}
@@ -118,7 +119,7 @@ def fold_rest(rows: list[Row], limit: int) -> list[Row]:
     """Keep the first `limit - 1` rows and add up the others in one "Lainnya" row."""
     if len(rows) <= limit:
         return rows
-    rest = Row(f"Lainnya ({len(rows) - limit + 1})", Totals())
+    rest = Row(translate("Lainnya (%(count)s)", count=len(rows) - limit + 1), Totals())
     for row in rows[limit - 1:]:
         rest.totals.add(row.totals)
     return rows[:limit - 1] + [rest]
@@ -193,7 +194,7 @@ def by_listing(start, end, unit=None, limit=None) -> list[Row]:
          Region.kecamatan),
         (Listing.id, Listing.title, Category.name, Region.kecamatan), start, end, unit,
         label=lambda r: r.title,
-        parts=lambda r: (r.category, r.kecamatan or NO_REGION), limit=limit)
+        parts=lambda r: (r.category, r.kecamatan or translate(NO_REGION)), limit=limit)
 
 
 def by_category(start, end, unit=None) -> list[Row]:
@@ -206,7 +207,7 @@ def by_kecamatan(start, end, unit=None) -> list[Row]:
     """Break the counts down by the listings' kecamatan, most contacted first."""
     return _breakdown((Region.id.alias("key"), Region.kecamatan, Region.kabupaten),
                       (Region.id, Region.kecamatan, Region.kabupaten), start, end, unit,
-                      label=lambda r: r.kecamatan or NO_REGION,
+                      label=lambda r: r.kecamatan or translate(NO_REGION),
                       parts=lambda r: (r.kabupaten or "",))
 
 

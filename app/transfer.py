@@ -14,8 +14,9 @@ from .db import BaseModel, database, is_postgres_url, make_database
 from .migrate import HISTORY_TABLE, runner
 
 BATCH = 500
-# SQLite's full-text tables are rebuilt on PostgreSQL from the listings, not copied.
-REBUILT_PREFIXES = ("listing_fts", "sqlite_")
+# SQLite's full-text tables are rebuilt on PostgreSQL from the listings, not copied;
+# the public data version (migration 0007) is the target's own counter.
+REBUILT_PREFIXES = ("listing_fts", "sqlite_", "public_data_version")
 
 
 class TransferError(Exception):
@@ -101,12 +102,11 @@ def _copy_history(src, dst) -> int:
 
 def _rebuild_search(dst) -> int:
     """Index every listing in PostgreSQL's search table (the proxy points at it meanwhile)."""
-    from .models import Listing
-    from .search import rebuild_index
+    from .search import rebuild_all
     previous = database.obj
     database.initialize(dst)
     try:
-        return rebuild_index(Listing.select())
+        return rebuild_all()
     finally:
         database.initialize(previous)
 

@@ -17,6 +17,7 @@ from flask import current_app
 
 from . import accounts, audit, sessions
 from .db import database
+from .i18n import translate
 from .models import AppSetting, RecoveryCode, User, now
 
 RECOVERY_CODES = 10
@@ -61,7 +62,7 @@ def is_enabled(user: User) -> bool:
 def pending_secret(user: User) -> str:
     """Return the secret to enrol with, creating one; a reload keeps the same secret."""
     if is_enabled(user):
-        raise TwoFactorError("Verifikasi dua langkah sudah aktif.")
+        raise TwoFactorError(translate("Verifikasi dua langkah sudah aktif."))
     secret = _secret(user)
     if secret is None:
         secret = pyotp.random_base32()
@@ -98,8 +99,8 @@ def enable(user: User, code: str) -> list[str]:
     secret = _secret(user)
     step = _accepted_step(secret, _clean(code), None) if secret else None
     if step is None:
-        raise TwoFactorError("Kode salah. Periksa jam di ponsel Anda, lalu masukkan kode "
-                             "yang sedang tampil di aplikasi.")
+        raise TwoFactorError(translate("Kode salah. Periksa jam di ponsel Anda, lalu masukkan "
+                                       "kode yang sedang tampil di aplikasi."))
     with database.atomic():
         user.totp_enabled_at, user.totp_last_step = now(), step
         user.save(only=[User.totp_enabled_at, User.totp_last_step])
@@ -117,7 +118,7 @@ def _remove(user: User) -> None:
 def disable(user: User) -> None:
     """Turn off the user's own 2FA (after re-authentication), unless it is required."""
     if required():
-        raise TwoFactorError("Verifikasi dua langkah diwajibkan untuk semua akun.")
+        raise TwoFactorError(translate("Verifikasi dua langkah diwajibkan untuk semua akun."))
     with database.atomic():
         _remove(user)
         audit.record("2fa.disable", "user", user.id)
@@ -154,7 +155,7 @@ def _new_recovery_codes(user: User) -> list[str]:
 def regenerate_recovery_codes(user: User) -> list[str]:
     """Replace all recovery codes of an enrolled user; the old ones stop working."""
     if not is_enabled(user):
-        raise TwoFactorError("Verifikasi dua langkah belum aktif.")
+        raise TwoFactorError(translate("Verifikasi dua langkah belum aktif."))
     with database.atomic():
         codes = _new_recovery_codes(user)
         audit.record("2fa.recovery_codes", "user", user.id)
@@ -182,7 +183,8 @@ def verify_login(user: User, code: str, address: str, free_failures: int = 5):
     keys = accounts.throttle_keys("otp", user.username, address)
     wait = accounts.seconds_to_wait(keys, free_failures)
     if wait:
-        return None, f"Terlalu banyak percobaan gagal. Coba lagi dalam {wait} detik."
+        return None, translate("Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)s "
+                               "detik.", seconds=wait)
     cleaned = _clean(code)
     with database.atomic():
         method = None
@@ -199,7 +201,7 @@ def verify_login(user: User, code: str, address: str, free_failures: int = 5):
         if method is None:
             accounts.record_failure(keys)
             audit.record("login.2fa_failed", "user", user.id, user=user)
-            return None, "Kode salah atau sudah dipakai."
+            return None, translate("Kode salah atau sudah dipakai.")
         accounts.clear_failures(keys[0])
     return method, None
 

@@ -7,6 +7,7 @@ from peewee import IntegrityError, fn
 
 from . import audit
 from .db import database
+from .i18n import translate
 from .kiosk import MAX_INTERVAL, MIN_INTERVAL
 from .models import Client, Listing, Region, Unit, User, now
 from .photos import PhotoError, delete_photo_files, store_photo
@@ -18,7 +19,7 @@ AUDITED = FIELDS + ["logo"]
 
 
 class UnitError(ValueError):
-    """A unit's field was refused: which field, and why in Indonesian."""
+    """A unit's field was refused: which field, and why (in the requester's language)."""
     def __init__(self, field, message):
         super().__init__(message)
         self.field = field
@@ -71,25 +72,27 @@ def _clean(data: dict) -> dict:
         "email": (data.get("email") or "").strip(),
     }
     if not 3 <= len(clean["name"]) <= 120:
-        raise UnitError("name", "Nama unit 3 sampai 120 karakter.")
+        raise UnitError("name", translate("Nama unit 3 sampai 120 karakter."))
     if not (3 <= len(clean["slug"]) <= 60 and SLUG.match(clean["slug"])):
-        raise UnitError("slug", "Nama di alamat web: 3–60 huruf kecil, angka dan tanda hubung, "
-                                "mis. bapas-polewali.")
+        raise UnitError("slug", translate("Nama di alamat web: 3–60 huruf kecil, angka dan "
+                                          "tanda hubung, mis. bapas-polewali."))
     if len(clean["address"]) > 300:
-        raise UnitError("address", "Alamat maksimal 300 karakter.")
+        raise UnitError("address", translate("Alamat maksimal 300 karakter."))
     if len(clean["phone"]) > 40:
-        raise UnitError("phone", "Nomor telepon maksimal 40 karakter.")
+        raise UnitError("phone", translate("Nomor telepon maksimal 40 karakter."))
     if clean["email"] and (len(clean["email"]) > 120 or not EMAIL.match(clean["email"])):
-        raise UnitError("email", "Alamat email tidak valid.")
+        raise UnitError("email", translate("Alamat email tidak valid."))
     known = set(kabupaten_choices())
     chosen = [k for k in (data.get("kabupaten_served") or []) if k]
     unknown = [k for k in chosen if k not in known]
     if unknown:
-        raise UnitError("kabupaten_served", "Kabupaten tidak dikenal: " + ", ".join(unknown))
+        raise UnitError("kabupaten_served", translate("Kabupaten tidak dikenal: %(names)s",
+                                                      names=", ".join(unknown)))
     clean["kabupaten_served"] = ",".join(k for k in kabupaten_choices() if k in chosen)
     interval = data.get("kiosk_interval")
     if not isinstance(interval, int) or not MIN_INTERVAL <= interval <= MAX_INTERVAL:
-        raise UnitError("kiosk_interval", f"Antara {MIN_INTERVAL} dan {MAX_INTERVAL} detik.")
+        raise UnitError("kiosk_interval", translate("Antara %(min)s dan %(max)s detik.",
+                                                    min=MIN_INTERVAL, max=MAX_INTERVAL))
     clean["kiosk_interval"] = interval
     return clean
 
@@ -122,8 +125,8 @@ def save_unit(unit: Unit | None, data: dict, user, logo_bytes: bytes | None = No
             if unit is not None:
                 unit = Unit.get_by_id(unit.id)
                 if str(data.get("version") or "") != str(unit.version):
-                    raise UnitConflict("Unit ini baru saja diubah oleh superadmin lain. "
-                                       "Muat ulang halaman, lalu ubah lagi.")
+                    raise UnitConflict(translate("Unit ini baru saja diubah oleh superadmin lain. "
+                                                 "Muat ulang halaman, lalu ubah lagi."))
             before = audit.snapshot(unit, AUDITED) if unit is not None else None
             unit = unit or Unit(created_at=now())
             for name, value in clean.items():
@@ -139,7 +142,8 @@ def save_unit(unit: Unit | None, data: dict, user, logo_bytes: bytes | None = No
                 with database.atomic():
                     unit.save()
             except IntegrityError:
-                raise UnitError("slug", "Nama di alamat web ini sudah dipakai unit lain.") from None
+                raise UnitError("slug", translate("Nama di alamat web ini sudah dipakai unit "
+                                                  "lain.")) from None
             audit.record("unit.create" if before is None else "unit.update", "unit", unit.id,
                          before=before, after=audit.snapshot(unit, AUDITED), user=user)
     except Exception:

@@ -22,6 +22,8 @@ http     Starts waitress (`python -m waitress wsgi:app`, the README's command) o
          --processes 2, two waitress processes on two ports share the load, as behind a
          reverse proxy. Without wrk, a bounded Python thread pool does the same (slower
          client: it eats CPU the server could use).
+check    find_public's pages (ids, order, totals) against the plain ranked query
+         `directory.matching_listings`, pages 1, 2, 5 and 10 of every query of the mix.
 memory   Resident memory (VmRSS, and the peak VmHWM, from /proc/<pid>/status) of each
          server process after the http runs.
 
@@ -116,11 +118,8 @@ def run_latency(args) -> None:
     from app.directory import SearchFilters
     from app.models import Listing
 
-    if args.impl == "app":
-        from app.directory import find_public
-    else:
-        from bench.fast_search import find_public_fast as find_public
-    app = create_app()
+    from app.directory import find_public
+    app = create_app({"PUBLIC_PAGE_CACHE_BYTES": 0})  # the server time of every request
     per_page = app.config["PAGE_SIZE"]
     times: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
@@ -146,8 +145,7 @@ def run_latency(args) -> None:
             one(*HOME)
 
     print()
-    name = "find_public()" if args.impl == "app" else "bench/fast_search.find_public_fast()"
-    print(f"server-side search latency: {name}, {args.n} calls over {len(MIX)} queries (ms; "
+    print(f"server-side search latency: find_public(), {args.n} calls over {len(MIX)} queries (ms; "
           f"wall clock, and CPU time of the thread, which other processes do not inflate)")
     print(f"{'kind':<14} {'calls':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}   "
           f"{'cpu p50':>8} {'cpu p95':>8}")
@@ -171,9 +169,6 @@ def run_latency(args) -> None:
 
     if args.requests:
         client = app.test_client()
-        if args.impl in ("fast", "cached"):
-            import app.public as public_routes
-            public_routes.find_public = find_public
         wall: dict[str, list[float]] = {}
         cpu_ms: dict[str, list[float]] = {}
         kinds = [("home page /", [HOME]), ("search mix, pages", MIX),
@@ -204,6 +199,32 @@ def run_latency(args) -> None:
             print(f"{label:<22} {percentile(wall[label], 50):9.1f} "
                   f"{percentile(wall[label], 95):9.1f} {mean_cpu:9.2f}  "
                   f"~{1000 / mean_cpu:,.0f} req/s per core")
+
+
+def run_check(args) -> None:
+    """find_public's pages against the plain ranked query (matching_listings), at scale."""
+    from app import create_app
+    from app.db import database
+    from app.directory import COUNT_CAP, SearchFilters, find_public, matching_listings
+    from app.models import Listing
+
+    app = create_app({"PUBLIC_PAGE_CACHE_BYTES": 0})
+    per_page, compared, different = app.config["PAGE_SIZE"], 0, 0
+    with app.test_request_context(), database.connection_context():
+        for _, q, filters in MIX + [HOME]:
+            for page in (1, 2, 5, 10):
+                f = SearchFilters.from_args({"q": q, "hal": page, **filters})
+                found = find_public(f, per_page)
+                reference = matching_listings(f)
+                total = reference.count()
+                ids = [x.id for x in reference.select(Listing.id).paginate(found.page, per_page)]
+                same_total = total > COUNT_CAP if found.more else total == found.total
+                compared += 1
+                if ids != [x.id for x in found.items] or not same_total:
+                    different += 1
+                    print(f"DIFFERENT: q={q!r} {filters} page {page}: total {total} vs "
+                          f"{found.total}{'+' if found.more else ''}")
+    print(f"check: {compared - different} of {compared} pages identical to the plain query")
 
 
 # --- http -------------------------------------------------------------------------------
@@ -350,13 +371,14 @@ def run_http(args) -> None:
     print(f"waitress: {args.processes} process(es) x {args.threads} threads on 127.0.0.1, "
           f"CPUs {args.cpus or 'any'}; client: "
           f"{'wrk' if use_wrk else 'Python threads'}, {args.concurrency} connections, "
-          f"{args.duration} s per target; Accept-Encoding: gzip; search: {args.impl}"
+          f"{args.duration} s per target; Accept-Encoding: gzip; public page cache: "
+          f"{'off' if args.no_page_cache else 'on'}"
           + (f"; server env: {' '.join(args.env)}" if args.env else ""))
     try:
-        target = {"app": "wsgi:app", "fast": "bench.wsgi_fast:app",
-                  "cached": "bench.wsgi_fast:cached"}[args.impl]
         extra = dict(item.split("=", 1) for item in args.env)
-        servers = [start_server(p, args.threads, args.cpus, instance, target, extra)
+        if args.no_page_cache:
+            extra["RAJA_KEMAS_PUBLIC_PAGE_CACHE_BYTES"] = "0"
+        servers = [start_server(p, args.threads, args.cpus, instance, "wsgi:app", extra)
                    for p in ports]
     except RuntimeError as exc:
         print(f"cannot start the server: {exc}", file=sys.stderr)
@@ -405,7 +427,7 @@ def run_http(args) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog="Set RAJA_KEMAS_INSTANCE to the instance to measure.")
-    ap.add_argument("what", nargs="?", choices=["all", "latency", "http"], default="all")
+    ap.add_argument("what", nargs="?", choices=["all", "latency", "http", "check"], default="all")
     ap.add_argument("--n", type=int, default=390, help="find_public calls (default 390)")
     ap.add_argument("--requests", type=int, default=200,
                     help="in-process full requests after the latency run (0: skip)")
@@ -417,13 +439,13 @@ def main(argv=None) -> int:
     ap.add_argument("--python-client", action="store_true", help="do not use wrk")
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                     help="environment variable for the server, e.g. MALLOC_ARENA_MAX=2")
-    ap.add_argument("--impl", choices=["app", "fast", "cached"], default="app",
-                    help="the app as it is; 'fast': with bench/fast_search.py's proposed "
-                         "search; 'cached' (http only): also with bench/wsgi_fast.py's "
-                         "proposed page cache")
+    ap.add_argument("--no-page-cache", action="store_true",
+                    help="http: serve with the public page cache off (every request renders)")
     args = ap.parse_args(argv)
     print(f"machine: {machine()}")
     print(f"load average before: {load_average()}")
+    if args.what == "check":
+        run_check(args)
     if args.what in ("all", "latency"):
         run_latency(args)
     if args.what in ("all", "http"):

@@ -116,3 +116,78 @@ def test_long_breakdowns_are_folded_into_lainnya():
     root = parse(charts.impact_charts(impact)["kecamatan"])
     assert len(bars(root)) == 10
     assert "Lainnya (6)" in texts(root) and str(sum(16 - k for k in range(9, 15))) in texts(root)
+
+
+# --- languages: the dashboard's charts follow the `lang` cookie ---------------------------
+
+def dashboard_svgs(client, auth, language=None):
+    """Return the dashboard's charts, parsed, keyed by their id (`dash-...`)."""
+    if language:
+        client.set_cookie("lang", language)
+    auth.login()
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    roots = [parse(svg) for svg in re.findall(r"<svg.*?</svg>", page.text, re.S)]
+    return {root.get("id"): root for root in roots if root.get("id", "").startswith("dash-")}
+
+
+def tips(root) -> list[str]:
+    return [t.text for t in root.iterfind(".//s:circle/s:title", NS)]
+
+
+def title(root) -> str:
+    return root.find("s:title", NS).text
+
+
+def test_dashboard_charts_are_indonesian_by_default(client, auth):
+    drawn = dashboard_svgs(client, auth)
+    assert title(drawn["dash-views-daily"]) == "Jasa dilihat per hari"
+    assert title(drawn["dash-contacts-monthly"]) == "Kontak per bulan"
+    months = texts(drawn["dash-views-monthly"]) + texts(drawn["dash-contacts-monthly"])
+    assert "Agu" in months or "Mei" in months  # every other month of the last 12 is labelled
+    assert "Agu: 0 kali dilihat" in tips(drawn["dash-views-monthly"])  # every month has a tip
+    assert charts.EMPTY in texts(drawn["dash-views-daily"])  # no counts yet
+    assert "Telepon" in texts(drawn["dash-contacts-monthly"])  # the legend
+    assert "sampai" in drawn["dash-views-daily"].find("s:desc", NS).text
+
+
+def test_dashboard_charts_are_english_with_the_lang_cookie(client, auth):
+    drawn = dashboard_svgs(client, auth, "en")
+    assert title(drawn["dash-views-daily"]) == "Service views per day"
+    assert title(drawn["dash-contacts-daily"]) == "Contacts per day (WhatsApp and phone)"
+    assert title(drawn["dash-top"]) == "Most contacted services"
+    assert title(drawn["dash-contacts-monthly"]) == "Contacts per month"
+    months = texts(drawn["dash-views-monthly"]) + texts(drawn["dash-contacts-monthly"])
+    assert "Aug" in months or "May" in months
+    assert not {"Agu", "Des", "Mei", "Okt"} & set(months)
+    assert "Aug: 0 views" in tips(drawn["dash-views-monthly"])
+    assert "No data for this period yet." in texts(drawn["dash-views-daily"])
+    assert "Phone" in texts(drawn["dash-contacts-monthly"])
+    for root in drawn.values():
+        words = title(root) + " " + root.find("s:desc", NS).text + " " + " ".join(texts(root))
+        for indonesian in ("Kontak", "dilihat", "sampai", "Belum ada", "Telepon", "Agustus"):
+            assert indonesian not in words, (root.get("id"), indonesian)
+
+
+def test_impact_charts_in_english_inside_an_english_request(app):
+    from app.reports import Impact
+    start = dt.date(2026, 8, 1)
+    daily = [(start + dt.timedelta(days=k), Totals(k, k % 3, k % 2)) for k in range(31)]
+    monthly = [(dt.date(2025 + (m > 4), (m + 7) % 12 + 1, 1), Totals(m * 10, m, 1))
+               for m in range(1, 13)]  # September 2025 to August 2026
+    rows = [Row("Penjahit", Totals(30, 5, 2), ("Menjahit", "Wonomulyo"))]
+    impact = Impact(None, start, dt.date(2026, 8, 31), Totals(465, 30, 15), daily, monthly,
+                    rows, rows, rows, published=1, clients=1)
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        drawn = charts.impact_charts(impact, "en")
+        assert charts.number(1234567) == "1,234,567"
+    desc = drawn["views_daily"]
+    assert "<title id=\"en-views-daily-t\">Service views per day</title>" in desc
+    assert "1 August 2026 to 31 August 2026" in desc and "Highest: 30 on 31 August 2026." in desc
+    assert "Aug" in texts(parse(drawn["views_monthly"]))
+    assert "August 2026: WhatsApp 12, phone 1" in drawn["contacts_monthly"]
+    assert "Penjahit (Menjahit · Wonomulyo): WhatsApp 5, phone 2, views 30" in drawn["top"]
+    with app.test_request_context():  # no cookie, no Accept-Language: Indonesian
+        indonesian = charts.impact_charts(impact, "id")
+    assert "Agustus 2026: 12 WhatsApp, 1 telepon" in indonesian["contacts_monthly"]
+    assert "Agu" in texts(parse(indonesian["views_monthly"]))

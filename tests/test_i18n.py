@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 
 from app.db import database
 from app.i18n import rupiah, tanggal, waktu
+from conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "app" / "translations"
@@ -155,6 +156,23 @@ PUBLIC_PAGES = ["/", "/?q=jahit", "/?q=tidakadaapapun", "/kategori/menjahit",
                 "/kebijakan-privasi", "/kiosk", "/masuk"]
 ADMIN_PAGES = ["/admin/", "/admin/jasa", "/admin/jasa/baru"]
 
+# Admin and login pages say more than the public ones: more words that give a leftover away.
+ADMIN_INDONESIAN_UI = INDONESIAN_UI + [
+    "Pengguna", "Tindakan", "Persetujuan", "Cadangan", "Unggah", "Ubah", "Hapus", "Batal",
+    "Sebelumnya", "Unit kerja", "Wajib", "Aktif", "Nonaktifkan", "Tersimpan", "Layar kios",
+    "Perlu konfirmasi", "Laporan", "Impor", "Ekspor", "Nomor register", "Tanggal lahir",
+    "Verifikasi dua langkah", "Kode pemulihan", "Sesi", "Berkas", "baris", "Akun", "Peran",
+    "Peninjau", "Ya", "Tidak", "Sampah", "Belum terbit", "Semua", "Berlaku",
+    "Kedaluwarsa", "Ditarik", "Formulir", "Nama", "Alamat", "Jasa", "jasa", "klien", "Sisa",
+    "yang", "dan", "atau", "untuk", "dengan", "tidak", "sudah", "belum", "di", "ke", "dari",
+    "ini", "Anda", "bila", "lalu", "hari", "detik", "menit", "jam"]
+ADMIN_ENGLISH_UI = ENGLISH_UI + [
+    "Users", "Action", "Consent", "Backup", "Upload", "Edit", "Delete", "Cancel", "Previous",
+    "Required", "Enabled", "Disable", "Saved", "Kiosk screen", "Report", "Import", "Export",
+    "Register number", "Date of birth", "Two-step verification", "Recovery codes", "Session",
+    "File", "rows", "Account", "Role", "Viewer", "Yes", "No", "Bin", "Draft", "All",
+    "the", "and", "or", "for", "with", "not", "your", "you", "from", "this", "days"]
+
 
 def _pages(published):
     return PUBLIC_PAGES + [f"/jasa/{published.id}-penjahit-pakaian"]
@@ -184,6 +202,246 @@ def test_admin_pages_have_no_leftovers_of_the_other_language(app, client, auth, 
         html = response.get_data(as_text=True)
         assert f'<html lang="{language}">' in html, url
         assert _leftovers(html, words, data, charts=False) == [], url
+
+
+def _admin_data(app):
+    """Test data shown on admin pages: the public texts plus the internal record."""
+    from app.models import Client, Consent, User
+    texts = _data_texts(app)
+    with app.app_context(), database.connection_context():
+        for c in Client.select():
+            texts += [c.full_name, c.register_number, c.supervising_officer, c.internal_notes]
+        for c in Consent.select():
+            texts += [c.officer_name, c.form_reference]
+        for u in User.select():
+            texts += [u.full_name, u.username]
+    # Stored values in the audit log (kept as written), and what the tests below type.
+    texts += ["Rudi Hartono Saputra", "Penjahit Baju Anak", "persetujuan ditarik",
+              "Petunjuk", "PB-123/2025"]
+    # Examples of what to type: listings are written in Indonesian, so are their examples.
+    texts += ["Penjahit Pakaian, Las Pagar dan Teralis", "Wonomulyo dan sekitarnya",
+              "mulai Rp25.000", "Senin–Sabtu 08.00–17.00", "Bapas Kelas II Polewali",
+              "Klien terhapus #"]  # what an erased client's name becomes, as stored
+    return sorted({t for t in texts if t}, key=len, reverse=True)
+
+
+def _admin_urls(app, published):
+    """Every admin page an admin or superadmin can GET, with real ids."""
+    from app.models import Unit, User
+    with app.app_context(), database.connection_context():
+        viewer = User.get(User.username == "viewer").id
+        unit = Unit.select().first().id
+    listing, person = published.id, published.client_id
+    return [
+        "/admin/", "/admin/jasa", "/admin/jasa?status=draf", "/admin/jasa?status=sampah",
+        "/admin/jasa?q=tidakadaapapun", "/admin/jasa/baru", f"/admin/jasa/baru?klien={person}",
+        f"/admin/jasa/{listing}/ubah", "/admin/kios", "/admin/perlu-konfirmasi",
+        "/admin/klien", "/admin/klien?q=tidakadaapapun", f"/admin/klien/{person}",
+        f"/admin/klien/{person}/persetujuan", f"/admin/klien/{person}/tarik",
+        f"/admin/klien/{person}/hapus", "/admin/impor", "/admin/laporan",
+        "/admin/laporan?bulan=1999-01",
+        "/admin/pengguna", "/admin/pengguna/baru", f"/admin/pengguna/{viewer}",
+        f"/admin/pengguna/{viewer}/atur-ulang-sandi", "/admin/unit", "/admin/unit/baru",
+        f"/admin/unit/{unit}/ubah", "/admin/cadangan", "/admin/audit",
+        f"/admin/audit?entitas=listing&id={listing}",  # a listing's change history
+        "/admin/audit?tindakan=tidakada", "/akun/kata-sandi", "/akun/2fa"]
+
+
+def _check_page(response, language, words, data, url):
+    """Assert the page is in `language`; name each leftover word with its surroundings."""
+    assert response.status_code in (200, 400, 401), url
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{language}">' in html, url
+    found = _leftovers(html, words, data, charts=False)
+    if found:
+        text = _visible_text(html)
+        for value in data:
+            text = text.replace(value, " ")
+        where = [text[max(m.start() - 60, 0):m.end() + 60] for w in found
+                 for m in [re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text)] if m]
+        pytest.fail(f"{url}: {found}\n" + "\n".join(where))
+
+
+def _busy(client, published):
+    """Actions that fill the audit log, the trash, the kiosk and the backups with rows."""
+    from conftest import listing_data
+    with client.application.app_context(), database.connection_context():
+        data = listing_data(title="Penjahit Baju Anak", version=str(published.version))
+    client.post(f"/admin/jasa/{published.id}/ubah", data=data)
+    client.post(f"/admin/jasa/{published.id}/kios", data={"kios": "1"})
+    client.post(f"/admin/jasa/{published.id}/konfirmasi")
+    client.post("/admin/cadangan")
+    client.get("/admin/audit/ekspor.csv")
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_every_admin_page_is_in_one_language(app, client, auth, make_listing, published,
+                                             language):
+    """Every admin GET page, with data in it, shows no interface word of the other language."""
+    make_listing(title="Kue Basah", client_full_name="Siti Aminah Lestari",
+                 client_register_number="PB-777/2025", consent_given_on=None, publish=False)
+    trashed = make_listing(title="Las Pagar", client_full_name="Budi Santoso",
+                           client_register_number="PB-778/2025")
+    words = ADMIN_INDONESIAN_UI if language == "en" else ADMIN_ENGLISH_UI
+    client.set_cookie("lang", language)
+    auth.login()
+    _busy(client, published)
+    client.post(f"/admin/jasa/{trashed.id}/hapus")
+    data = _admin_data(app) + ["Kue Basah", "Las Pagar", "Siti Aminah Lestari", "Budi Santoso",
+                               "PB-777/2025", "PB-778/2025"]
+    for url in _admin_urls(app, published):
+        _check_page(client.get(url), language, words, data, url)
+    for url in ["/admin/impor/templat.xlsx", "/admin/impor/templat.csv", "/admin/laporan/unduh",
+                "/admin/ekspor/jasa.csv", f"/admin/klien/{published.client_id}/ekspor",
+                "/admin/audit/ekspor.csv"]:
+        assert client.get(url).status_code == 200, url  # downloads, in either language
+    # A listing's conflict panel, a form with errors and an import preview with problems.
+    from conftest import listing_data
+    with app.app_context(), database.connection_context():
+        stale = listing_data(title="Judul Lain", version="1")
+    _check_page(client.post(f"/admin/jasa/{published.id}/ubah", data=stale), language, words,
+                data + ["Judul Lain"], "conflict")
+    _check_page(client.post("/admin/jasa/baru", data={"title": ""}), language, words, data,
+                "empty form")
+    _check_page(client.post("/admin/unit/baru", data={"name": ""}), language, words, data,
+                "empty unit form")
+    _check_page(client.post("/admin/kios", data={"interval": "1"}), language, words, data,
+                "kiosk interval")
+    _check_page(client.post(f"/admin/klien/{published.client_id}/hapus", data={}), language,
+                words, data, "erase without the box")
+    from spreadsheet_support import csv_bytes, upload, valid_row
+    bad = upload(client, csv_bytes([valid_row(), valid_row(kategori="tidakada", telepon="x")]),
+                 "jasa.csv")
+    preview = client.get(bad.headers["Location"])
+    # The problems per row name the file's columns and the template's sheets (Kategori,
+    # Kecamatan) as they are in the file: the import format, not interface text.
+    _check_page(preview, language, words, data + ["jasa.csv", "tidakada", "Wonomulyo",
+                                                  "menjahit", "Pak Rudi", "Kategori",
+                                                  "Kecamatan"],
+                "import preview")
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_viewer_pages_are_in_one_language(app, client, auth, published, language):
+    words = ADMIN_INDONESIAN_UI if language == "en" else ADMIN_ENGLISH_UI
+    client.set_cookie("lang", language)
+    auth.login("viewer")
+    data = _admin_data(app)
+    for url in ["/admin/", "/admin/jasa", "/admin/kios", "/admin/impor", "/admin/klien",
+                f"/admin/klien/{published.client_id}", "/admin/perlu-konfirmasi",
+                "/akun/kata-sandi"]:
+        _check_page(client.get(url), language, words, data, url)
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_login_and_account_pages_are_in_one_language(app, client, auth, language):
+    """Login, wrong password, the 2FA code step, 2FA settings and recovery codes."""
+    import pyotp
+    words = ADMIN_INDONESIAN_UI if language == "en" else ADMIN_ENGLISH_UI
+    data = _admin_data(app)
+    client.set_cookie("lang", language)
+    _check_page(client.get("/masuk"), language, words, data, "/masuk")
+    failed = client.post("/masuk", data={"username": "admin", "password": "salah sekali"})
+    assert failed.status_code == 401
+    _check_page(failed, language, words, data + ["salah sekali"], "wrong password")
+    _check_page(client.get("/admin/", follow_redirects=True), language, words, data,
+                "login required")
+    auth.login()
+    _check_page(client.post("/akun/kata-sandi", data={"current": "x", "password": "y"}),
+                language, words, data, "password form errors")
+    page = client.get("/akun/2fa")
+    _check_page(page, language, words, data, "2FA enrolment")
+    secret = re.search(r"<code>([A-Z2-7 ]+)</code>", page.text).group(1).replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    _check_page(client.post("/akun/2fa", data={"code": "000000"}), language, words, data,
+                "2FA wrong code")
+    codes = client.post("/akun/2fa", data={"code": totp.now()})
+    _check_page(codes, language, words, data, "recovery codes")
+    _check_page(client.get("/akun/2fa"), language, words, data, "2FA on")
+    _check_page(client.get("/akun/kata-sandi"), language, words, data, "password, 2FA on")
+    out = client.post("/keluar", follow_redirects=True)
+    _check_page(out, language, words, data, "logged out")
+    client.post("/masuk", data={"username": "admin", "password": PASSWORD})
+    _check_page(client.get("/masuk/kode"), language, words, data, "/masuk/kode")
+    _check_page(client.post("/masuk/kode", data={"code": "000000"}), language, words, data,
+                "wrong code")
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_setup_pages_are_in_one_language(tmp_path, language):
+    from app import create_app
+    from app.accounts import new_setup_token
+    fresh = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True,
+                        "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
+                        "DATABASE_URL": "sqlite:///" + (tmp_path / "s.db").as_posix()})
+    with fresh.app_context(), database.connection_context():
+        token = new_setup_token()
+    client = fresh.test_client()
+    client.set_cookie("lang", language)
+    words = ADMIN_INDONESIAN_UI if language == "en" else ADMIN_ENGLISH_UI
+    cfg = fresh.config
+    data = [cfg["OFFICE_NAME"], cfg["APP_TAGLINE"], cfg["PARENT_ORGANISATION"],
+            cfg["OFFICE_ADDRESS"], cfg["APP_NAME"]]
+    _check_page(client.get(f"/siapkan/{token}"), language, words, data, "setup")
+    _check_page(client.post(f"/siapkan/{token}", data={"username": "siti", "password": "a",
+                                                       "confirm": "b"}),
+                language, words, data, "setup errors")
+    wrong = client.get("/siapkan/tebak-tebakan")
+    assert wrong.status_code == 404
+    assert _leftovers(wrong.get_data(as_text=True), words, data) == []
+
+
+def _flashes(html: str) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [re.sub(r"\s+", " ", tag.get_text(" ")).strip() for tag in soup.select(".flash")]
+
+
+def test_flash_messages_follow_the_language(app, client, auth, published):
+    """What a button says it did is in the visitor's language, user data as typed."""
+    from conftest import listing_data
+    client.set_cookie("lang", "en")
+    auth.login()
+    with app.app_context(), database.connection_context():
+        data = listing_data(title="Penjahit Baju Anak", version=str(published.version))
+    saved = client.post(f"/admin/jasa/{published.id}/ubah", data=data, follow_redirects=True)
+    assert ("Saved and published: “Penjahit Baju Anak” is now on the public pages."
+            in _flashes(saved.text))
+    off = client.post(f"/admin/jasa/{published.id}/terbit", data={"terbit": "0"},
+                      headers={"Referer": "/admin/jasa"}, follow_redirects=True)
+    assert "Service no longer shown." in _flashes(off.text)
+    on = client.post(f"/admin/jasa/{published.id}/terbit", data={"terbit": "1"},
+                     follow_redirects=True)
+    assert "Service published." in _flashes(on.text)
+    kiosk = client.post("/admin/kios", data={"interval": "20"}, follow_redirects=True)
+    assert "The kiosk screen now changes every 20 seconds." in _flashes(kiosk.text)
+    gone = client.post(f"/admin/jasa/{published.id}/hapus", follow_redirects=True)
+    assert "“Penjahit Baju Anak” moved to the bin. It can be restored." in _flashes(gone.text)
+    # The same actions in Indonesian say it in Indonesian.
+    client.set_cookie("lang", "id")
+    back = client.post(f"/admin/jasa/{published.id}/pulihkan", follow_redirects=True)
+    assert "“Penjahit Baju Anak” dipulihkan sebagai draf." in _flashes(back.text)
+    client.set_cookie("lang", "en")
+    out = client.post("/keluar", follow_redirects=True)
+    flashes = _flashes(out.text)
+    assert flashes and not _leftovers(" ".join(flashes), ADMIN_INDONESIAN_UI, [])
+    denied = client.get("/admin/jasa", follow_redirects=True)
+    assert _flashes(denied.text) and not _leftovers(" ".join(_flashes(denied.text)),
+                                                    ADMIN_INDONESIAN_UI, [])
+
+
+def test_audit_log_is_stored_as_written_and_shown_in_the_language(app, client, auth, published):
+    """The audit log keeps codes and values as stored; the page translates the labels."""
+    from app.models import AuditEvent
+    client.set_cookie("lang", "en")
+    auth.login()
+    page = client.get(f"/admin/audit?entitas=listing&id={published.id}").text
+    assert "Service created" in page and "Service name" in page
+    with app.app_context(), database.connection_context():
+        event = AuditEvent.get(AuditEvent.action == "listing.create")
+    assert "Penjahit Pakaian" in event.after and event.entity == "listing"
+    csv_text = client.get("/admin/audit/ekspor.csv").get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").startswith("Time (WITA);")
+    assert "Service created" in csv_text
 
 
 def test_indonesian_is_the_default(client):

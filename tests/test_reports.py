@@ -5,6 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from babel.dates import format_date
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
@@ -226,3 +227,109 @@ def test_month_helpers():
         reports.parse_month("2026-02", today)
     assert stats.month_end(dt.date(2028, 2, 1)) == dt.date(2028, 2, 29)
     assert stats.month_start(dt.date(2026, 1, 31), 1) == dt.date(2025, 12, 1)
+
+
+# --- languages: the report and the domain's messages follow the `lang` cookie -------------
+
+def xlsx_book(client, world, language=None):
+    if language:
+        client.set_cookie("lang", language)
+    response = client.get(f"/admin/laporan/unduh?bulan={month_arg()}&unit={world['a']}")
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.data))
+
+
+def test_xlsx_is_indonesian_by_default(client, auth, world):
+    auth.login()
+    book = xlsx_book(client, world)
+    assert book.sheetnames == ["Ringkasan", "Per jasa", "Per kategori", "Per kecamatan", "Harian"]
+    assert book["Ringkasan"]["A1"].value == "Laporan dampak Raja Kemas"
+    assert [c.value for c in book["Per jasa"][1]][-4:] == ["Dilihat", "WhatsApp", "Telepon",
+                                                          "Total kontak"]
+    days = [r[1] for r in book["Harian"].iter_rows(min_row=2, values_only=True)]
+    assert "Senin" in days and "Monday" not in days
+
+
+def test_xlsx_is_english_with_the_lang_cookie(client, auth, world):
+    auth.login()
+    book = xlsx_book(client, world, "en")
+    assert book.sheetnames == ["Summary", "Per service", "Per category", "Per district", "Daily"]
+    summary_sheet = book["Summary"]
+    assert summary_sheet["A1"].value == "Raja Kemas impact report"
+    lines = {row[0]: row[1] for row in summary_sheet.iter_rows(values_only=True) if row}
+    assert lines["Service views"] == 26 and lines["Total contacts"] == 10
+    assert lines["Contacts by WhatsApp"] == 6 and lines["Contacts by phone"] == 4
+    month = format_date(MONTH, "LLLL y", locale="en")  # e.g. August 2026
+    assert lines["Month"] == month
+    assert lines["Made"].endswith(" by Andi Petugas")
+    heads = [c.value for c in book["Per service"][1]]
+    assert heads[-4:] == ["Views", "WhatsApp", "Phone", "Total contacts"]
+    assert [c.value for c in book["Per district"][1]][:2] == ["District", "Regency"]
+    days = [r[1] for r in book["Daily"].iter_rows(min_row=2, values_only=True)]
+    assert "Monday" in days and "Senin" not in days
+    assert list(list(book["Daily"].iter_rows(values_only=True))[-1][-4:]) == [26, 6, 4, 10]
+
+
+def test_report_page_in_english(client, auth, world):
+    client.set_cookie("lang", "en")
+    auth.login()
+    soup = BeautifulSoup(client.get(f"/admin/laporan?bulan={month_arg()}&unit={world['a']}").text,
+                         "html.parser")
+    month = format_date(MONTH, "LLLL y", locale="en")
+    assert month in soup.h1.get_text()
+    assert summary(soup)["Service views"] == 26
+    assert month in [o.get_text() for o in soup.select("select#bulan option")]
+    page = client.get("/admin/laporan", query_string={"bulan": "2026-13"})
+    assert page.status_code == 400
+    assert "The month must be between 01 and 12." in page.text
+
+
+def test_domain_messages_follow_the_language(app, make_listing):
+    from app.listings import set_published
+    from app.models import Consent, User
+    from app.phones import PhoneError, parse_phone
+    from app.publishing import PublishError, publish_problems
+    listing = make_listing(publish=False)
+    with app.test_request_context(headers={"Cookie": "lang=en"}), \
+            database.connection_context():
+        with pytest.raises(PhoneError, match=r"^Phone number not recognised\. Example: "):
+            parse_phone("bukan nomor")
+        Consent.delete().execute()  # no consent any more: publishing is refused
+        listing = Listing.get_by_id(listing.id)
+        assert ("There is no valid client consent yet. Record the consent first."
+                in publish_problems(listing))
+        with pytest.raises(PublishError, match="no valid client consent"):
+            set_published(listing, True, User.get(User.username == "admin"))
+    with app.test_request_context(), database.connection_context():  # Indonesian by default
+        with pytest.raises(PhoneError, match="^Nomor telepon tidak dikenali"):
+            parse_phone("bukan nomor")
+        assert ("Belum ada persetujuan klien yang berlaku. Catat persetujuan dulu."
+                in publish_problems(Listing.get_by_id(listing.id)))
+    with pytest.raises(PhoneError, match="^Nomor telepon wajib diisi"):
+        parse_phone("")  # outside a request (CLI, tests): Indonesian
+
+
+def test_entry_form_errors_in_english(client, auth):
+    from test_admin import form_payload
+    client.set_cookie("lang", "en")
+    auth.login()
+    response = client.post("/admin/jasa/baru", data=form_payload(phone="12"))
+    assert response.status_code == 200
+    assert "Phone number not recognised" in response.text \
+        or "The phone number is not valid" in response.text
+    response = client.post("/admin/jasa/baru",
+                           data=form_payload(consent_channel_website=False))
+    assert "does not cover the website, so this service cannot be published" in response.text
+
+
+def test_import_preview_problems_in_english(client, auth):
+    from spreadsheet_support import csv_bytes, upload, valid_row
+    client.set_cookie("lang", "en")
+    auth.login()
+    rows = [valid_row(telepon="12", tanggal_lahir="kemarin"), valid_row(kategori="Sulap")]
+    response = upload(client, csv_bytes(rows), "data.csv")
+    assert response.status_code == 303
+    page = client.get(response.location).text
+    assert "Date “kemarin” not recognised. Write DD-MM-YYYY" in page
+    assert "Category “Sulap” is unknown. See the Kategori sheet in the template." in page
+    assert "tidak dikenal" not in page and "tidak dikenali" not in page

@@ -173,3 +173,18 @@ def test_concurrent_taps_are_all_counted(app, listing):
     for t in threads:
         t.join()
     assert counts(listing.id) == {stats.today(): (0, 200, 0)}
+
+
+def test_row_labels_follow_the_language(app, listing):
+    """The labels stats makes ("Lainnya", "Tanpa kecamatan") are in the requester's language."""
+    rows = [stats.Row(f"K{k}", stats.Totals(1, 1, 0)) for k in range(12)]
+    assert stats.fold_rest(rows, 10)[-1].label == "Lainnya (3)"  # outside a request: Indonesian
+    with database.connection_context():
+        Listing.update(region=None).where(Listing.id == listing.id).execute()
+        stats.record(listing.id, "whatsapp")
+    today = stats.today()
+    with app.test_request_context(headers={"Cookie": "lang=en"}), database.connection_context():
+        assert stats.fold_rest(rows, 10)[-1].label == "Others (3)"
+        assert [r.label for r in stats.by_kecamatan(today, today)] == ["No district"]
+    with app.test_request_context(), database.connection_context():
+        assert [r.label for r in stats.by_kecamatan(today, today)] == ["Tanpa kecamatan"]

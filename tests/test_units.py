@@ -285,3 +285,120 @@ def test_kiosk_settings_link_to_the_units_own_screen(client, offices):
     page = client.get("/admin/kios").text
     assert 'href="/u/bapas-mamuju/kiosk"' in page
     assert B_TITLE in page and "Penjahit Unit Polewali" not in page
+
+
+# --- each office's own name, contact and logo on its public pages ---------------------
+
+B_SECRETS = ("Budi Santoso Wibowo", "PB-B-002/2025", "catatan B")
+MAMUJU = ("Bapas Kelas II Mamuju", "Jl. Ahmad Yani No. 1, Mamuju", "(0426) 210000")
+
+
+def _give_logo(unit_id):
+    with database.connection_context():
+        Unit.update(logo="logo.jpg", logo_thumb="logo-thumb.jpg", logo_width=200,
+                    logo_height=100).where(Unit.id == unit_id).execute()
+
+
+def test_unit_kiosk_footer_points_to_the_units_home_with_its_contact(app, client, offices):
+    from app.sharing import qr_svg
+    page = client.get("/u/bapas-mamuju/kiosk").text
+    footer = page[page.index('<footer class="k-foot">'):]
+    assert str(qr_svg("http://localhost/u/bapas-mamuju/", 3)) in footer
+    assert str(qr_svg("http://localhost/", 3)) not in footer
+    assert "localhost/u/bapas-mamuju</b>" in footer
+    assert MAMUJU[1] in footer and MAMUJU[2] in footer
+    assert app.config["OFFICE_ADDRESS"] not in page
+    # The default unit's screen at /kiosk still points to the whole directory.
+    default = client.get("/kiosk").text
+    assert str(qr_svg("http://localhost/", 3)) in default[default.index('<footer'):]
+    for secret in B_SECRETS:
+        assert secret not in page
+
+
+def test_unit_kiosk_and_home_show_the_units_logo(client, offices):
+    logo = re.compile(r'<img class="k-logo" src="/u/bapas-mamuju/logo.jpg\?v=1" '
+                      r'alt="Logo Bapas Kelas II Mamuju" width="112" height="56">')
+    assert not logo.search(client.get("/u/bapas-mamuju/kiosk").text)
+    assert 'class="unit-logo"' not in client.get("/u/bapas-mamuju/").text
+    _give_logo(offices.unit_b.id)
+    assert logo.search(client.get("/u/bapas-mamuju/kiosk").text)
+    assert re.search(r'<img class="unit-logo" src="/u/bapas-mamuju/logo.jpg\?v=1" '
+                     r'alt="Logo Bapas Kelas II Mamuju" width="112" height="56">',
+                     client.get("/u/bapas-mamuju/").text)
+    assert "k-logo" not in client.get("/kiosk").text  # the default unit has no logo
+
+
+def _footer(page: str) -> str:
+    return page[page.index('<footer class="foot">'):]
+
+
+def test_listing_page_names_the_listings_own_office(app, client, offices):
+    page = client.get(f"/jasa/{offices.b.id}-{offices.b.slug}").text
+    footer = _footer(page)
+    for shown in MAMUJU:
+        assert shown in footer, shown
+    assert app.config["OFFICE_NAME"] not in page
+    assert app.config["OFFICE_ADDRESS"] not in page
+    assert app.config["APP_TAGLINE"] not in footer  # it names the deployment's office
+    assert "Jasa dan karya klien pemasyarakatan Bapas Kelas II Mamuju." in footer
+    for secret in B_SECRETS:
+        assert secret not in page
+    # A listing of the deployment's own office keeps the office settings.
+    other = _footer(client.get(f"/jasa/{offices.a.id}-{offices.a.slug}").text)
+    assert app.config["OFFICE_NAME"] in other and app.config["OFFICE_ADDRESS"] in other
+    assert MAMUJU[1] not in other
+    assert app.config["APP_TAGLINE"] in other
+
+
+def test_office_of_a_unit_without_contact_is_never_another_offices(app, db, offices):
+    from app.public.units import office_context
+    bare = Unit.create(name="Bapas Kelas II Majene", slug="bapas-majene")
+    assert office_context(bare) == {"office_name": "Bapas Kelas II Majene",
+                                    "office_address": "", "office_phone": ""}
+    same = Unit(name=app.config["OFFICE_NAME"], slug="x")  # the office of the settings
+    assert office_context(same) == {}
+    assert office_context(None) == {}
+    assert office_context(offices.unit_b) == dict(zip(
+        ("office_name", "office_address", "office_phone"), MAMUJU))
+
+
+def test_flyers_and_share_card_name_the_listings_own_office(app, client, offices, monkeypatch):
+    flyer = client.get(f"/jasa/{offices.b.id}/selebaran").text
+    for shown in MAMUJU:
+        assert shown in flyer, shown
+    assert app.config["OFFICE_NAME"] not in flyer and app.config["OFFICE_ADDRESS"] not in flyer
+    for secret in B_SECRETS:
+        assert secret not in flyer
+    with database.connection_context():
+        Listing.update(phone="").where(Listing.id.in_([offices.a.id, offices.b.id])).execute()
+    flyer = client.get(f"/jasa/{offices.b.id}/selebaran").text
+    assert re.search(r'class="office-call">Bapas Kelas II Mamuju<br>\S+ \(0426\) 210000', flyer)
+    sheet = client.get("/kategori/las/selebaran").text
+    assert "Pesan lewat Bapas Kelas II Mamuju, telp. (0426) 210000" in sheet
+    sheet = client.get("/kategori/menjahit/selebaran").text  # unit A: the office settings
+    assert f"Pesan lewat {app.config['OFFICE_NAME']}" in sheet and "Mamuju" not in sheet
+    named = []
+    monkeypatch.setattr("app.public.sharing.share_card_png",
+                        lambda listing, app_name, office: named.append(office) or b"png")
+    assert client.get(f"/jasa/{offices.b.id}/kartu.png").status_code == 200
+    assert named == ["Bapas Kelas II Mamuju"]
+
+
+def test_sitemap_lists_the_home_of_each_unit_with_public_listings(app, client, offices,
+                                                                  make_listing):
+    with app.test_request_context(), database.connection_context():
+        empty = Unit.create(name="Bapas Kelas II Majene", slug="bapas-majene")
+        user = create_user(empty, "petugas.majene", PASSWORD, "admin", "Petugas Majene")
+        domain.save_listing(None, None, listing_data(
+            title="Draf Majene", client_register_number="PB-C-003/2025", publish=False), user)
+    text = client.get("/sitemap.xml").text
+    locs = re.findall(r"<loc>([^<]+)</loc>", text)
+    assert "http://localhost/u/bapas-mamuju/" in locs
+    assert "http://localhost/u/bapas-polewali/" in locs
+    assert "http://localhost/u/bapas-majene/" not in locs  # only a draft
+    assert locs[0] == "http://localhost/"
+    with app.test_request_context(), database.connection_context():
+        domain.set_published(Listing.get_by_id(offices.b.id), False, offices.superadmin)
+    locs = re.findall(r"<loc>([^<]+)</loc>", client.get("/sitemap.xml").text)
+    assert "http://localhost/u/bapas-mamuju/" not in locs
+    assert "http://localhost/u/bapas-polewali/" in locs

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 from flask import Response, request
+from flask_babel import gettext as _
 
 from .. import audit
 from ..models import AuditEvent
@@ -88,14 +89,15 @@ def audit_export():
     f = read_filters(request.args)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")  # Excel in the Indonesian locale expects ';'
-    writer.writerow(["Waktu (WITA)", "Pengguna", "Tindakan", "Kode tindakan", "Data", "ID",
-                     "Alamat", "Perubahan", "Sebelum (JSON)", "Sesudah (JSON)"])
+    writer.writerow([_("Waktu (WITA)"), _("Pengguna"), _("Tindakan"), _("Kode tindakan"),
+                     _("Data"), _("ID"), _("Alamat"), _("Perubahan"), _("Sebelum (JSON)"),
+                     _("Sesudah (JSON)")])
     count = 0
     for e in filtered_events(f).iterator():
         writer.writerow([_cell(v) for v in (
             changes.wita(e.created_at), e.username, changes.action_label(e.action), e.action,
             changes.entity_label(e.entity), e.entity_id, e.address,
-            changes.diff_text(e.before, e.after), e.before, e.after)])
+            changes.diff_text(e.before, e.after, e.entity), e.before, e.after)])
         count += 1
     audit.record("audit.export", "audit",
                  after={"rows": count, **{k: v for k, v in f.items() if v}})

@@ -1,5 +1,6 @@
 """Backups page for superadmins: list archives, make one now, download one."""
 from flask import abort, current_app, flash, redirect, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -39,8 +40,8 @@ def backup_create():
     except backup.BackupError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Cadangan dibuat: {path.name}. Simpan salinannya di luar komputer ini juga.",
-              "success")
+        flash(_("Cadangan dibuat: %(name)s. Simpan salinannya di luar komputer ini juga.",
+                name=path.name), "success")
     return redirect(url_for("admin.backup_index"), 303)
 
 

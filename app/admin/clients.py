@@ -4,6 +4,9 @@ import datetime as dt
 import json
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
@@ -16,27 +19,28 @@ from ..models import Client, Listing
 from ..publishing import public_listings
 from ..rendering import render
 from . import bp, editor_required
+from .forms import _channel
 
 
 class ConsentForm(FlaskForm):
     """One new version of a client's consent."""
-    given_on = DateField("Tanggal persetujuan", validators=[
-        InputRequired("Tanggal persetujuan wajib diisi.")])
-    officer_name = StringField("Petugas yang mencatat", validators=[
-        DataRequired("Nama petugas wajib diisi."), Length(max=120)])
-    method = SelectField("Cara persetujuan", validate_choice=False,
-                         choices=[SelectChoice(k, v) for k, v in consents.METHODS.items()])
-    form_reference = StringField("Nomor formulir atau rekaman", validators=[Length(max=80)])
-    valid_until = DateField("Berlaku sampai (opsional)", validators=[Optional()])
-    scope_name = BooleanField(consents.SCOPES["name"] + " boleh tampil")
-    scope_photo = BooleanField(consents.SCOPES["photo"] + " boleh tampil")
-    scope_phone = BooleanField(consents.SCOPES["phone"] + " boleh tampil")
-    scope_area = BooleanField(consents.SCOPES["area"] + " boleh tampil")
-    channel_website = BooleanField(consents.CHANNELS["website"])
-    channel_kiosk = BooleanField(consents.CHANNELS["kiosk"])
-    channel_share = BooleanField(consents.CHANNELS["share"])
-    channel_flyer = BooleanField(consents.CHANNELS["flyer"])
-    channel_search = BooleanField(consents.CHANNELS["search"])
+    given_on = DateField(_l("Tanggal persetujuan"), validators=[
+        InputRequired(_l("Tanggal persetujuan wajib diisi."))])
+    officer_name = StringField(_l("Petugas yang mencatat"), validators=[
+        DataRequired(_l("Nama petugas wajib diisi.")), Length(max=120)])
+    method = SelectField(_l("Cara persetujuan"), validate_choice=False,
+                         choices=[SelectChoice(k, _l(v)) for k, v in consents.METHODS.items()])
+    form_reference = StringField(_l("Nomor formulir atau rekaman"), validators=[Length(max=80)])
+    valid_until = DateField(_l("Berlaku sampai (opsional)"), validators=[Optional()])
+    scope_name = BooleanField(_l("Nama panggilan boleh tampil"))
+    scope_photo = BooleanField(_l("Foto boleh tampil"))
+    scope_phone = BooleanField(_l("Nomor telepon klien boleh tampil"))
+    scope_area = BooleanField(_l("Wilayah layanan dan kecamatan boleh tampil"))
+    channel_website = BooleanField(_channel("website"))
+    channel_kiosk = BooleanField(_channel("kiosk"))
+    channel_share = BooleanField(_channel("share"))
+    channel_flyer = BooleanField(_channel("flyer"))
+    channel_search = BooleanField(_channel("search"))
 
 
 class ConfirmForm(FlaskForm):
@@ -44,14 +48,14 @@ class ConfirmForm(FlaskForm):
 
 
 class EraseForm(FlaskForm):
-    understood = BooleanField("Saya mengerti: data pribadi klien ini dihapus untuk selamanya "
-                              "dan tidak dapat dipulihkan.",
-                              validators=[DataRequired("Centang dulu kotak ini.")])
+    understood = BooleanField(_l("Saya mengerti: data pribadi klien ini dihapus untuk selamanya "
+                                 "dan tidak dapat dipulihkan."),
+                              validators=[DataRequired(_l("Centang dulu kotak ini."))])
 
 
 def consent_status_label(client: Client) -> str:
-    """Return the client's consent status in words, for any admin page."""
-    return consents.STATUS_LABELS[consents.status(client, consents.latest_consent(client))]
+    """Return the client's consent status in words (current language), for any admin page."""
+    return _(consents.STATUS_LABELS[consents.status(client, consents.latest_consent(client))])
 
 
 bp.add_app_template_global(consent_status_label, "consent_status_label")
@@ -146,7 +150,7 @@ def client_consent(client_id):
         except consents.ConsentError as exc:
             form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
         else:
-            flash("Versi persetujuan baru tercatat.", "success")
+            flash(_("Versi persetujuan baru tercatat."), "success")
             return redirect(url_for("admin.client_detail", client_id=client.id), 303)
     return render("admin/client_consent.html", client=client, form=form,
                   text_version=consents.text_version())
@@ -159,7 +163,9 @@ def client_withdraw(client_id):
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
         ids = consents.withdraw(client, current_user)
-        flash(f"Persetujuan ditarik. {len(ids)} jasa berhenti tayang saat ini juga.", "success")
+        flash(ngettext("Persetujuan ditarik. %(num)s jasa berhenti tayang saat ini juga.",
+                       "Persetujuan ditarik. %(num)s jasa berhenti tayang saat ini juga.",
+                       len(ids)), "success")
         return redirect(url_for("admin.client_detail", client_id=client.id), 303)
     return render("admin/client_confirm.html", client=client, form=form, action="tarik")
 
@@ -171,8 +177,9 @@ def client_erase(client_id):
     form = EraseForm()
     if request.method == "POST" and form.validate():
         done = domain.erase_client(client, current_user)
-        flash(f"Data pribadi klien dihapus: {done['listings']} jasa dikosongkan, "
-              f"{done['photos']} berkas foto dihapus.", "success")
+        flash(_("Data pribadi klien dihapus: %(listings)s jasa dikosongkan, "
+                "%(photos)s berkas foto dihapus.", listings=done["listings"],
+                photos=done["photos"]), "success")
         return redirect(url_for("admin.client_detail", client_id=client.id), 303)
     return render("admin/client_confirm.html", client=client, form=form, action="hapus")
 

@@ -1,5 +1,7 @@
 """Admin settings of the kiosk: rotation interval and featured listings."""
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
@@ -14,10 +16,11 @@ from . import bp, editor_required, listing_for_user
 
 
 class IntervalForm(FlaskForm):
-    interval = IntegerField("Lama tiap jasa tampil (detik)", validators=[
-        InputRequired("Isi jumlah detik."),
+    interval = IntegerField(_l("Lama tiap jasa tampil (detik)"), validators=[
+        InputRequired(_l("Isi jumlah detik.")),
         NumberRange(domain.MIN_INTERVAL, domain.MAX_INTERVAL,
-                    f"Antara {domain.MIN_INTERVAL} dan {domain.MAX_INTERVAL} detik.")])
+                    _l("Antara %(min)s dan %(max)s detik.", min=domain.MIN_INTERVAL,
+                       max=domain.MAX_INTERVAL))])
 
 
 def _public_of_unit():
@@ -34,7 +37,8 @@ def kiosk_settings():
             abort(403)
         if form.validate_on_submit():
             domain.set_interval(unit, form.interval.data, current_user)
-            flash(f"Layar kios kini berganti setiap {unit.kiosk_interval} detik.", "success")
+            flash(_("Layar kios kini berganti setiap %(seconds)s detik.",
+                    seconds=unit.kiosk_interval), "success")
             return redirect(url_for("admin.kiosk_settings"), 303)
     rows = list(_public_of_unit())
     return render("admin/kiosk.html", form=form, rows=rows,

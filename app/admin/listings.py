@@ -2,16 +2,22 @@
 import datetime as dt
 
 from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .. import listings as domain
+from ..i18n import N_
 from ..models import CONTACT_RELATIONS, Client, Listing
 from ..phones import display_phone, parse_phone
 from ..publishing import PublishError, adult_cutoff
 from ..rendering import is_fragment_request, render
 from . import bp, editor_required, listing_for_user
 from .forms import ListingForm
+
+
+# The status filter's labels (listings.STATUSES), translated where shown: `_(label)`.
+STATUS_TEXTS = (N_("Semua"), N_("Terbit"), N_("Belum terbit"), N_("Sampah"))
 
 
 class EmptyForm(FlaskForm):
@@ -77,11 +83,11 @@ def _field_check(form, name):
             phone = parse_phone(field.data)
         except ValueError as exc:
             return str(exc), ""
-        kind = "nomor HP: tombol WhatsApp tersedia" if phone.is_mobile else \
-            "nomor telepon rumah/kantor: tanpa tombol WhatsApp"
+        kind = _("nomor HP: tombol WhatsApp tersedia") if phone.is_mobile else \
+            _("nomor telepon rumah/kantor: tanpa tombol WhatsApp")
         return "", f"{display_phone(phone.e164)} — {kind}."
     if name == "client_birth_date" and field.data and field.data > adult_cutoff(dt.date.today()):
-        return "Klien belum 18 tahun: jasanya tidak boleh diterbitkan.", ""
+        return _("Klien belum 18 tahun: jasanya tidak boleh diterbitkan."), ""
     if name in ("title", "display_name", "description"):
         try:
             domain.check_public_text(form.client_full_name.data or "", {name: field.data})
@@ -110,10 +116,10 @@ def _save(form, listing, client):
         form.conflict = conflict_panel(form, exc, photo_dropped=bool(photo_bytes))
         labels = [str(form[f].label.text) for f in exc.changed if f in form]
         form.version.errors = [
-            "Jasa ini baru saja diubah oleh admin lain. "
-            + ("Yang berbeda: " + ", ".join(labels) + ". " if labels else "")
-            + "Isian Anda belum disimpan dan masih ada di formulir. Bandingkan di bawah, "
-            "sesuaikan isian, lalu tekan Simpan lagi."]
+            _("Jasa ini baru saja diubah oleh admin lain.") + " "
+            + (_("Yang berbeda: %(fields)s.", fields=", ".join(labels)) + " " if labels else "")
+            + _("Isian Anda belum disimpan dan masih ada di formulir. Bandingkan di bawah, "
+                "sesuaikan isian, lalu tekan Simpan lagi.")]
     return None
 
 
@@ -162,8 +168,10 @@ def listing_edit(listing_id):
 
 def _saved_message(listing):
     if listing.is_published:
-        return f"Tersimpan dan terbit: “{listing.title}” sudah tampil di halaman publik."
-    return f"Tersimpan sebagai draf: “{listing.title}” belum tampil di halaman publik."
+        return _("Tersimpan dan terbit: “%(title)s” sudah tampil di halaman publik.",
+                 title=listing.title)
+    return _("Tersimpan sebagai draf: “%(title)s” belum tampil di halaman publik.",
+             title=listing.title)
 
 
 def _row_or_back(listing, message=None, error=None):
@@ -194,14 +202,14 @@ def listing_toggle(listing_id):
         domain.set_published(listing, want, current_user)
     except PublishError as exc:
         return _row_or_back(listing, error=" ".join(exc.problems))
-    return _row_or_back(listing, "Jasa diterbitkan." if want else "Jasa tidak lagi tayang.")
+    return _row_or_back(listing, _("Jasa diterbitkan.") if want else _("Jasa tidak lagi tayang."))
 
 
 @bp.route("/jasa/<int:listing_id>/konfirmasi", methods=["POST"])
 @editor_required
 def listing_confirm(listing_id):
     listing = domain.confirm_listing(listing_for_user(listing_id), current_user)
-    return _row_or_back(listing, "Kontak dikonfirmasi hari ini.")
+    return _row_or_back(listing, _("Kontak dikonfirmasi hari ini."))
 
 
 @bp.route("/jasa/<int:listing_id>/hapus", methods=["POST"])
@@ -210,7 +218,8 @@ def listing_delete(listing_id):
     listing = domain.delete_listing(listing_for_user(listing_id), current_user)
     if is_fragment_request():
         return ""
-    flash(f"“{listing.title}” dipindah ke tempat sampah. Bisa dipulihkan.", "success")
+    flash(_("“%(title)s” dipindah ke tempat sampah. Bisa dipulihkan.", title=listing.title),
+          "success")
     return redirect(url_for("admin.listing_index"), 303)
 
 
@@ -220,7 +229,7 @@ def listing_restore(listing_id):
     listing = domain.restore_listing(listing_for_user(listing_id), current_user)
     if is_fragment_request():
         return ""
-    flash(f"“{listing.title}” dipulihkan sebagai draf.", "success")
+    flash(_("“%(title)s” dipulihkan sebagai draf.", title=listing.title), "success")
     return redirect(url_for("admin.listing_index", status="sampah"), 303)
 
 

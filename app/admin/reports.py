@@ -4,6 +4,7 @@ Read-only, so every signed-in role may see them (viewers included), each for the
 own unit; a superadmin chooses a unit or sees all of them.
 """
 from flask import Response, abort, current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import charts, reports, stats
@@ -28,7 +29,7 @@ def _office(unit: Unit | None) -> tuple[str, str, str]:
     if unit is not None:
         return unit.name, unit.address, unit.name
     name = current_app.config["OFFICE_NAME"]
-    return f"{name} (semua unit)", "", name
+    return _("%(office)s (semua unit)", office=name), "", name
 
 
 def impact_context(user, args) -> dict:

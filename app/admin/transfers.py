@@ -2,9 +2,12 @@
 from pathlib import PureWindowsPath
 
 from flask import Response, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import exporting, importing, pending_imports
+from ..i18n import N_
 from ..listings import STATUSES
 from ..rendering import render
 from ..spreadsheets import TableError, read_table
@@ -13,7 +16,7 @@ from .listings import EmptyForm
 
 PREVIEW_ROWS = 50  # rows of the file shown under the problems
 SHOWN_PROBLEMS = 500
-EXPIRED = "Pratinjau impor sudah kedaluwarsa atau bukan milik Anda. Unggah berkasnya lagi."
+EXPIRED = N_("Pratinjau impor sudah kedaluwarsa atau bukan milik Anda. Unggah berkasnya lagi.")
 
 
 def _download(content: bytes, filename: str, mimetype: str) -> Response:
@@ -55,7 +58,7 @@ def import_template(fmt):
 def import_upload():
     upload = request.files.get("berkas")
     if upload is None or not upload.filename:
-        return _import_page("Pilih berkas .xlsx atau .csv dulu.", 400)
+        return _import_page(_("Pilih berkas .xlsx atau .csv dulu."), 400)
     name = PureWindowsPath(upload.filename).name[:120]  # a browser may send C:\...\x.xlsx
     try:
         table = read_table(upload.read(), name)
@@ -73,7 +76,7 @@ def import_upload():
 def import_preview(token):
     payload = pending_imports.load(current_user, token)
     if payload is None:
-        flash(EXPIRED, "error")
+        flash(_(EXPIRED), "error")
         return redirect(url_for("admin.import_page"))
     return _preview_page(pending_imports.preview_of(payload), token)
 
@@ -83,14 +86,16 @@ def import_preview(token):
 def import_confirm(token):
     payload = pending_imports.load(current_user, token)
     if payload is None:
-        flash(EXPIRED, "error")
+        flash(_(EXPIRED), "error")
         return redirect(url_for("admin.import_page"), 303)
     preview = importing.run_import(payload["headers"], payload["rows"], payload["file"],
                                    current_user)
     pending_imports.discard(token)
     if not preview.ok:
         return _preview_page(preview)
-    flash(f"{len(preview.rows)} baris dari {preview.file} sudah diimpor.", "success")
+    flash(ngettext("%(num)s baris dari %(file)s sudah diimpor.",
+                   "%(num)s baris dari %(file)s sudah diimpor.", len(preview.rows),
+                   file=preview.file), "success")
     return redirect(url_for("admin.listing_index"), 303)
 
 

@@ -1,11 +1,14 @@
 """Superadmin pages for units (Bapas offices): list, create, edit with logo."""
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectMultipleField, StringField,
                      TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -18,28 +21,29 @@ from . import bp, superadmin_required
 
 
 class UnitForm(FlaskForm):
-    name = StringField("Nama unit", validators=[DataRequired("Isi nama unit."), Length(max=120)],
-                       description="Mis. Bapas Kelas II Polewali.")
-    slug = StringField("Nama di alamat web", validators=[DataRequired("Isi nama alamat web."),
-                                                         Length(max=60)],
-                       description="Huruf kecil dan tanda hubung, mis. bapas-polewali. Halaman unit: "
-                                   "/u/<nama>/, layar kios: /u/<nama>/kiosk. Jika diubah, "
-                                   "alamat lama tidak berlaku lagi.")
-    address = TextAreaField("Alamat kantor", validators=[Length(max=300)])
-    phone = StringField("Telepon", validators=[Length(max=40)])
-    email = StringField("Email", validators=[Length(max=120)])
-    # Checked in app/units.py, with a message in Indonesian.
-    kabupaten_served = SelectMultipleField("Kabupaten wilayah kerja", validate_choice=False,
+    name = StringField(_l("Nama unit"), validators=[DataRequired(_l("Isi nama unit.")),
+                                                    Length(max=120)],
+                       description=_l("Mis. Bapas Kelas II Polewali."))
+    slug = StringField(_l("Nama di alamat web"), validators=[
+        DataRequired(_l("Isi nama alamat web.")), Length(max=60)],
+        description=_l("Huruf kecil dan tanda hubung, mis. bapas-polewali. Halaman unit: "
+                       "/u/bapas-polewali/, layar kios: /u/bapas-polewali/kiosk. Jika diubah, "
+                       "alamat lama tidak berlaku lagi."))
+    address = TextAreaField(_l("Alamat kantor"), validators=[Length(max=300)])
+    phone = StringField(_l("Telepon"), validators=[Length(max=40)])
+    email = StringField(_l("Email"), validators=[Length(max=120)])
+    # Checked in app/units.py, with its own message.
+    kabupaten_served = SelectMultipleField(_l("Kabupaten wilayah kerja"), validate_choice=False,
                                            option_widget=CheckboxInput(),
                                            widget=ListWidget(prefix_label=False))
-    logo = FileField("Logo (JPG/PNG)", description="Tampil di halaman unit dan layar kios.")
-    remove_logo = BooleanField("Hapus logo")
-    kiosk_interval = IntegerField("Lama tiap jasa tampil di layar kios (detik)", validators=[
-        InputRequired(f"Isi angka {MIN_INTERVAL}–{MAX_INTERVAL}.")])
+    logo = FileField(_l("Logo (JPG/PNG)"), description=_l("Tampil di halaman unit dan layar kios."))
+    remove_logo = BooleanField(_l("Hapus logo"))
+    kiosk_interval = IntegerField(_l("Lama tiap jasa tampil di layar kios (detik)"), validators=[
+        InputRequired(_l("Isi angka %(min)s–%(max)s.", min=MIN_INTERVAL, max=MAX_INTERVAL))])
     version = HiddenField()
 
     def for_regions(self):
-        self.kabupaten_served.choices = [(k, k) for k in domain.kabupaten_choices()]
+        self.kabupaten_served.choices = [SelectChoice(k, k) for k in domain.kabupaten_choices()]
         return self
 
     def fill(self, unit: Unit):
@@ -89,7 +93,7 @@ def unit_new():
     if request.method == "GET":
         form.kiosk_interval.data = 12
     elif unit := _save(form, None):
-        flash(f"Unit “{unit.name}” dibuat.", "success")
+        flash(_("Unit “%(name)s” dibuat.", name=unit.name), "success")
         return redirect(url_for("admin.unit_index"), 303)
     return render("admin/units_form.html", form=form, unit=None)
 
@@ -102,6 +106,6 @@ def unit_edit(unit_id):
     if request.method == "GET":
         form.fill(unit)
     elif saved := _save(form, unit):
-        flash(f"Unit “{saved.name}” disimpan.", "success")
+        flash(_("Unit “%(name)s” disimpan.", name=saved.name), "success")
         return redirect(url_for("admin.unit_index"), 303)
     return render("admin/units_form.html", form=form, unit=unit)

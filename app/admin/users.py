@@ -1,30 +1,41 @@
 """Superadmin pages for accounts: list, create, edit, enable/disable, password and 2FA reset."""
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from .. import accounts, sessions, twofactor
+from ..i18n import N_
 from ..models import ROLES, Unit, User
 from ..rendering import is_fragment_request, render
 from . import bp, superadmin_required
 
 
 
+# The role names (models.ROLES), translated where shown.
+ROLE_TEXTS = (N_("Superadmin"), N_("Admin"), N_("Peninjau"))
+
+
 class UserForm(FlaskForm):
-    username = StringField("Nama pengguna", validators=[
-        DataRequired("Isi nama pengguna."), Length(max=60)],
-        description="Huruf kecil, angka, titik, garis bawah atau tanda hubung; tidak bisa diubah.")
-    full_name = StringField("Nama lengkap", validators=[Length(max=100)])
-    role = SelectField("Peran", choices=list(ROLES.items()),
-                       description="Superadmin: semua, termasuk pengguna. Admin: jasa dan klien "
-                                   "unitnya. Peninjau: hanya melihat.")
-    unit_id = SelectField("Unit kerja", coerce=int)
+    username = StringField(_l("Nama pengguna"), validators=[
+        DataRequired(_l("Isi nama pengguna.")), Length(max=60)],
+        description=_l("Huruf kecil, angka, titik, garis bawah atau tanda hubung; "
+                       "tidak bisa diubah."))
+    full_name = StringField(_l("Nama lengkap"), validators=[Length(max=100)])
+    role = SelectField(_l("Peran"),
+                       choices=[SelectChoice(key, _l(label)) for key, label in ROLES.items()],
+                       description=_l("Superadmin: semua, termasuk pengguna. Admin: jasa dan "
+                                      "klien unitnya. Peninjau: hanya melihat."))
+    unit_id = SelectField(_l("Unit kerja"), coerce=int)
 
     def for_units(self):
-        self.unit_id.choices = [(u.id, u.name) for u in Unit.select().order_by(Unit.name)]
+        self.unit_id.choices = [SelectChoice(u.id, u.name)
+                                for u in Unit.select().order_by(Unit.name)]
         return self
 
 
@@ -80,7 +91,7 @@ def user_edit(user_id):
         except accounts.AccountError as exc:
             form.role.errors = [str(exc)]
         else:
-            flash(f"Akun {user.username} disimpan.", "success")
+            flash(_("Akun %(user)s disimpan.", user=user.username), "success")
             return redirect(url_for("admin.user_index"), 303)
     return render("admin/users_form.html", form=form, user=user)
 
@@ -94,8 +105,9 @@ def user_status(user_id):
         accounts.set_enabled(user, enable)
     except accounts.AccountError as exc:
         return _row_or_back(user, str(exc), "")
-    return _row_or_back(user, None, f"Akun {user.username} "
-                        + ("diaktifkan." if enable else "dinonaktifkan dan sudah dikeluarkan."))
+    return _row_or_back(user, None, _("Akun %(user)s diaktifkan.", user=user.username) if enable
+                        else _("Akun %(user)s dinonaktifkan dan sudah dikeluarkan.",
+                               user=user.username))
 
 
 @bp.route("/pengguna/<int:user_id>/atur-ulang-sandi", methods=["GET", "POST"])
@@ -103,7 +115,7 @@ def user_status(user_id):
 def user_reset_password(user_id):
     user = _user(user_id)
     if user.id == current_user.id:
-        flash("Untuk akun Anda sendiri, pakai halaman Ganti kata sandi.", "error")
+        flash(_("Untuk akun Anda sendiri, pakai halaman Ganti kata sandi."), "error")
         return redirect(url_for("admin.user_index"), 303)
     if request.method == "GET":  # ask first: a reset locks the user out until told
         return render("admin/users_password.html", user=user, temporary=None, new=False)
@@ -118,10 +130,11 @@ def user_reset_2fa(user_id):
     twofactor.reset(user)
     if user.id == current_user.id:
         sessions.forget()
-        flash("Verifikasi dua langkah akun Anda diatur ulang. Silakan masuk lagi.", "info")
+        flash(_("Verifikasi dua langkah akun Anda diatur ulang. Silakan masuk lagi."), "info")
         return redirect(url_for("auth.login"), 303)
-    return _row_or_back(user, None, f"Verifikasi dua langkah {user.username} diatur ulang; "
-                                    "ia perlu mendaftarkan ponselnya lagi.")
+    return _row_or_back(user, None, _("Verifikasi dua langkah %(user)s diatur ulang; "
+                                      "ia perlu mendaftarkan ponselnya lagi.",
+                                      user=user.username))
 
 
 @bp.route("/pengguna/wajib-2fa", methods=["POST"])
@@ -129,6 +142,6 @@ def user_reset_2fa(user_id):
 def user_require_2fa():
     required = request.form.get("wajib") == "1"
     twofactor.set_required(required)
-    flash("Verifikasi dua langkah kini wajib untuk semua akun." if required else
-          "Verifikasi dua langkah tidak lagi diwajibkan.", "success")
+    flash(_("Verifikasi dua langkah kini wajib untuk semua akun.") if required else
+          _("Verifikasi dua langkah tidak lagi diwajibkan."), "success")
     return redirect(url_for("admin.user_index"), 303)

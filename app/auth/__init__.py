@@ -78,8 +78,9 @@ def login_code():
         if method:
             sessions.log_in(user, "password+" + method)
             if method == "recovery":
-                flash(f"Kode pemulihan sudah terpakai; sisa {twofactor.unused_recovery_codes(user)} "
-                      "kode. Buat kode baru di halaman Verifikasi dua langkah bila perlu.", "info")
+                flash(translate("Kode pemulihan sudah terpakai; sisa %(left)s kode. Buat kode "
+                                "baru di halaman Verifikasi dua langkah bila perlu.",
+                                left=twofactor.unused_recovery_codes(user)), "info")
             return redirect(_safe_next(target))
     return render("auth/code.html", form=form, error=error), (200 if not error else 401)
 
@@ -95,8 +96,8 @@ def logout():
 @bp.route("/siapkan/<token>", methods=["GET", "POST"])
 def setup(token):
     if not accounts.setup_token_valid(token):
-        return error_page(404, "Tautan penyiapan ini sudah dipakai atau tidak berlaku. "
-                               "Silakan masuk dengan akun Anda di halaman Masuk.")
+        return error_page(404, translate("Tautan penyiapan ini sudah dipakai atau tidak berlaku. "
+                                         "Silakan masuk dengan akun Anda di halaman Masuk."))
     form = SetupForm()
     error = None
     if form.validate_on_submit():

@@ -32,7 +32,8 @@ def listing_detail(listing_id, slug=None):
     if request.path != listing.url:
         return redirect(listing.url, 301)
     stats.count_request(request, listing.id, "view")  # before any 304: a revalidation is a view
-    return render("public/detail.html", listing=listing)
+    from .units import listing_office  # the footer names the listing's own office
+    return render("public/detail.html", listing=listing, **listing_office(listing.id))
 
 
 @bp.route("/kategori/<slug>")

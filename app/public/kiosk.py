@@ -2,12 +2,12 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import g, render_template, request
+from flask import g, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 
 from ..kiosk import next_slide
 from ..seed import ensure_default_unit
-from ..sharing import qr_svg
+from ..sharing import absolute_url, qr_svg
 from . import bp
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -20,7 +20,8 @@ def _context() -> dict:
     slide = next_slide(unit, index, request.args.get("sejak", "")[:40])
     return {"slide": slide, "unit": unit, "interval": unit.kiosk_interval,
             "now": dt.datetime.now(WITA), "base_url": request.url_root.rstrip("/"),
-            "qr_svg": qr_svg}
+            # The footer's QR: the office's own home on /u/<slug>/kiosk, else the directory.
+            "home_url": absolute_url(url_for("public.home")), "qr_svg": qr_svg}
 
 
 @bp.route("/kiosk")

@@ -6,14 +6,16 @@ import json
 import re
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request, url_for
 
 from ..directory import public_listing
-from ..models import Category, Listing
+from ..models import Category, Listing, Unit
 from ..publishing import public_listings
-from ..sharing import (absolute_url, category_listings, qr_svg, robots_txt, share_card_png,
-                       short_description, sitemap_entries, sitemap_xml, web_manifest)
+from ..sharing import (SitemapEntry, absolute_url, category_listings, qr_svg, robots_txt,
+                       share_card_png, short_description, sitemap_entries, sitemap_xml,
+                       web_manifest)
 from . import bp
+from .units import listing_office, listing_units, office_context
 
 # The kiosk and the flyers draw QR codes in templates.
 bp.add_app_template_global(qr_svg, "qr_svg")
@@ -47,8 +49,8 @@ def _noindex_without_consent(response):
 def share_card(listing_id):
     """Send the listing's generated link-preview picture."""
     listing = _visible(listing_id, "share")
-    png = share_card_png(listing, current_app.config["APP_NAME"],
-                         current_app.config["OFFICE_NAME"])
+    office = listing_office(listing.id).get("office_name", current_app.config["OFFICE_NAME"])
+    png = share_card_png(listing, current_app.config["APP_NAME"], office)
     return Response(png, mimetype="image/png",
                     headers={"Cache-Control": "public, max-age=3600"})
 
@@ -60,7 +62,8 @@ def flyer(listing_id):
     paper = request.args.get("ukuran", "a4").lower()
     return render_template("public/flyer.html", listing=listing,
                            paper=paper if paper in PAPER_SIZES else "a4",
-                           listing_link=absolute_url(listing.url))
+                           listing_link=absolute_url(listing.url),
+                           **listing_office(listing.id))  # the listing's own office
 
 
 @bp.route("/kategori/<slug>/selebaran")
@@ -69,15 +72,31 @@ def category_flyer(slug):
     category = Category.get_or_none(Category.slug == slug)
     if category is None:
         abort(404)
-    return render_template("public/flyer_sheet.html", category=category,
-                           listings=category_listings(category), paper="a4",
-                           today=dt.date.today())
+    listings = category_listings(category)
+    units = listing_units(item.id for item in listings)
+    # A listing without a public phone is ordered through its own office.
+    offices = {item.id: office_context(units.get(item.id)) for item in listings}
+    return render_template("public/flyer_sheet.html", category=category, listings=listings,
+                           offices=offices, paper="a4", today=dt.date.today())
 
 
 @bp.route("/sitemap.xml")
 def sitemap():
     """List the public pages for search engines."""
-    return Response(sitemap_xml(sitemap_entries()), mimetype="application/xml")
+    entries = sitemap_entries()
+    return Response(sitemap_xml([*entries[:1], *_unit_homes(), *entries[1:]]),
+                    mimetype="application/xml")
+
+
+def _unit_homes() -> list[SitemapEntry]:
+    """Each office's home page (/u/<slug>/), for units with a listing in the sitemap."""
+    newest: dict[int, dt.date] = {}
+    rows = public_listings(channels=("search",)).select(Listing.unit, Listing.updated_at)
+    for unit_id, updated_at in rows.tuples():
+        newest[unit_id] = max(newest.get(unit_id, updated_at.date()), updated_at.date())
+    units = Unit.select().where(Unit.id.in_(list(newest))).order_by(Unit.name, Unit.id)
+    return [SitemapEntry(url_for("public.home", unit_slug=u.slug), newest[u.id])
+            for u in units] if newest else []
 
 
 @bp.route("/robots.txt")

@@ -8,6 +8,7 @@ unit's page stay on that unit without the templates knowing.
 """
 from flask import abort, current_app, g, send_from_directory
 
+from ..models import Listing, Unit
 from ..units import all_units, has_many_units, unit_by_slug
 from . import bp
 
@@ -40,9 +41,39 @@ def unit_page_context(unit) -> dict:
     """Template values for a directory page: the unit and its contact, or the unit filter."""
     if unit is None:
         return {"unit": None, "units": list(all_units()) if has_many_units() else []}
-    # These override the office settings for the layout's header and footer.
-    return {"unit": unit, "units": [], "office_name": unit.name,
-            "office_address": unit.address, "office_phone": unit.phone}
+    return {"unit": unit, "units": [], **office_context(unit)}
+
+
+def office_context(unit) -> dict:
+    """Template values naming `unit` as the office (layout header and footer, flyers).
+
+    They override the office settings of the context processor (app/rendering.py).
+    A unit without an address or phone of its own falls back to those settings when
+    they describe the same office; another office's contact is never shown instead.
+    """
+    if unit is None:
+        return {}
+    if not (unit.address or unit.phone):
+        if unit.name == current_app.config["OFFICE_NAME"]:
+            return {}
+        return {"office_name": unit.name, "office_address": "", "office_phone": ""}
+    return {"office_name": unit.name, "office_address": unit.address,
+            "office_phone": unit.phone}
+
+
+def listing_units(listing_ids) -> dict:
+    """Return {listing id: Unit} for these listings (only the units' public fields are used)."""
+    ids = list(listing_ids)
+    if not ids:
+        return {}
+    rows = (Listing.select(Listing.id, Unit).join(Unit, on=(Listing.unit == Unit.id))
+            .where(Listing.id.in_(ids)))
+    return {row.id: row.unit for row in rows}
+
+
+def listing_office(listing_id: int) -> dict:
+    """Office values for a public listing's own pages: the office it belongs to."""
+    return office_context(listing_units([listing_id]).get(listing_id))
 
 
 @bp.route("/u/<unit_slug>/logo.jpg")
