@@ -81,6 +81,11 @@ def _close(parts: list[str]) -> Markup:
     return Markup("\n".join(parts + ["</svg>"]))
 
 
+def _left_margin(ymax) -> int:
+    """Room for the widest y-axis label ("2.000", "10.000") left of the plot."""
+    return 14 + 7 * len(number(ymax))
+
+
 def _axes(top, plot_h, left, ymax) -> list[str]:
     parts = []
     ticks = [0, ymax] + ([ymax // 2] if ymax % 2 == 0 and ymax >= 2 else [])
@@ -107,11 +112,12 @@ def column_chart(chart_id: str, title: str, desc: str, labels: list[str],
                  series: list[Series], tips: list[str] | None = None, every: int = 1,
                  height: int = 210) -> Markup:
     """Draw stacked columns, one per label, with a legend when there are several series."""
-    left, top, bottom = 38, 26 if len(series) > 1 else 10, 22
-    plot_h, n = height - top - bottom, max(len(labels), 1)
-    step = (WIDTH - left) / n
+    top, bottom = 26 if len(series) > 1 else 10, 22
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     ymax = _nice_max(max(totals, default=0) or 1)
+    left = _left_margin(ymax)
+    plot_h, n = height - top - bottom, max(len(labels), 1)
+    step = (WIDTH - left) / n
     parts = _open(chart_id, title, desc, height) + _axes(top, plot_h, left, ymax)
     if len(series) > 1:
         parts += _legend(series, 14)
@@ -133,10 +139,11 @@ def column_chart(chart_id: str, title: str, desc: str, labels: list[str],
 def line_chart(chart_id: str, title: str, desc: str, labels: list[str], values: list[int],
                name: str, every: int = 1, height: int = 190) -> Markup:
     """Draw one series as a line over a light area, a dot per point."""
-    left, top, bottom = 38, 10, 22
+    top, bottom = 10, 22
+    ymax = _nice_max(max(values, default=0) or 1)
+    left = _left_margin(ymax)
     plot_h, n = height - top - bottom, max(len(values), 1)
     step = (WIDTH - left) / n
-    ymax = _nice_max(max(values, default=0) or 1)
     points = [(left + (i + 0.5) * step, top + plot_h - v / ymax * plot_h)
               for i, v in enumerate(values)]
     parts = _open(chart_id, title, desc, height) + _axes(top, plot_h, left, ymax)

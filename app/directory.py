@@ -45,7 +45,7 @@ class SearchFilters:
 @dataclass
 class ResultPage:
     items: list[PublicListing]
-    total: int  # exact, or COUNT_CAP + 1 when `more`
+    total: int  # exact, or (COUNT_CAP in whole pages) + 1 when `more`
     page: int
     pages: int
     filters: SearchFilters = field(repr=False, default=None)
@@ -114,8 +114,8 @@ def _ranked_ids(query, limit: int, offset: int = 0, walk: bool = False) -> list[
 
 
 def _rank_groups(filters: SearchFilters):
-    """All visible matches, and the same as groups in rank order, each with whether
-    it is small enough to rank whole (else it is walked newest first).
+    """The visible matches as disjoint groups in rank order, each with whether it is
+    small enough to rank whole (else it is walked newest first).
 
     With words: the listings whose title matches, then the others. The search index
     alone (words and filter terms) tells cheaply how big each group can be; a small
@@ -125,18 +125,18 @@ def _rank_groups(filters: SearchFilters):
     q = filters.q if search.query_words(filters.q) else ""  # only punctuation: no words
     tags = _filter_tags(filters)
     if not q and not tags:
-        return visible, [(visible, False)]  # the whole directory, newest first
+        return [(visible, False)]  # the whole directory, newest first
     everything = visible.where(Listing.id.in_(search.matching(q, tags=tags)))
 
     def small(title_only=False):
         return search.count_matching(q, title_only, tags, SMALL + 1) <= SMALL
     if small():
-        return everything, [(filter_and_rank(everything, Listing, q), True)]
+        return [(filter_and_rank(everything, Listing, q), True)]
     if not q:
-        return everything, [(everything, False)]
+        return [(everything, False)]
+    # A title match matches the whole expression too: the title group needs one list.
     title = Listing.id.in_(search.matching(q, True, tags))
-    return everything, [(everything.where(title), small(title_only=True)),
-                        (everything.where(~title), False)]
+    return [(visible.where(title), small(title_only=True)), (everything.where(~title), False)]
 
 
 def _by_id(ids):
@@ -157,29 +157,27 @@ def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
     Does only the work the page needs, so it stays fast with 100,000 listings: counts
     stop after COUNT_CAP, and large groups are read in rank order until the page is full.
     """
-    everything, groups = _rank_groups(filters)
+    groups = _rank_groups(filters)
     whole = [_ranked_ids(query, SMALL + 1) if small else None for query, small in groups]
-    if all(ids is not None for ids in whole):
-        total, more = sum(len(ids) for ids in whole), False
-    else:
-        total = _count_to(everything, COUNT_CAP + 1)
-        more = total > COUNT_CAP
-    pages = max((min(total, COUNT_CAP) + per_page - 1) // per_page, 1)
+    cap = -(-COUNT_CAP // per_page) * per_page  # whole pages: the last one is full too
+    total, sizes = 0, []  # counted group by group, and no further than cap + 1
+    for (query, _), ranked in zip(groups, whole):
+        sizes.append(len(ranked) if ranked is not None else _count_to(query, cap + 1 - total))
+        total += sizes[-1]
+        if total > cap:
+            total = cap + 1
+            break
+    more = total > cap
+    pages = max((min(total, cap) + per_page - 1) // per_page, 1)
     page = min(filters.page, pages)
     start, stop = (page - 1) * per_page, page * per_page
     ids, before = [], 0  # `before`: how many listings the earlier groups hold
-    for (query, _), ranked in zip(groups, whole):
-        if len(ids) >= per_page or stop <= before:
-            break
-        first, last = max(start - before, 0), stop - before
-        if ranked is not None:
-            ids += ranked[first:last]
-            before += len(ranked)
-            continue
-        got = _ranked_ids(query, last - first, first, walk=True)
-        ids += got
-        if len(got) < last - first:  # the group ended inside the page: its exact size
-            before += _count_to(query, COUNT_CAP + 1)
+    for (query, _), ranked, size in zip(groups, whole, sizes):
+        first, last = max(start - before, 0), min(stop - before, size)
+        if first < last:  # this group holds part of the page
+            ids += ranked[first:last] if ranked is not None else _ranked_ids(
+                query, last - first, first, walk=True)
+        before += size
     rows = {x.id: x for x in to_public(_by_id(ids))} if ids else {}
     return ResultPage([rows[i] for i in ids if i in rows], total, page, pages, filters, more)
 

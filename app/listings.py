@@ -157,7 +157,8 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     client.save()
 
     latest = client.consents.order_by(Consent.id.desc()).first() if client.id else None
-    if _consent_changed(latest, consent_data):
+    consent_changed = _consent_changed(latest, consent_data)
+    if consent_changed:
         consent_domain.new_version(client, consent_data, user)
 
     if is_new:
@@ -185,7 +186,10 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     listing.updated_at, listing.updated_by = now(), user
     listing.version = (listing.version or 0) + 1 if listing.id else 1
     listing.save()
-    search.index_listing(listing)
+    if consent_changed:  # what the index may hold (the area) follows the consent
+        search.reindex(client.listings.where(Listing.deleted_at.is_null()))
+    else:
+        search.index_listing(listing)
     audit.record("listing.create" if is_new else "listing.update", "listing", listing.id,
                  before=before, after=audit.snapshot(listing, AUDITED))
     return listing, old_photos
@@ -264,6 +268,7 @@ def restore_listing(listing: Listing, user) -> Listing:
         listing.updated_at, listing.updated_by = now(), user
         listing.version += 1
         listing.save()
+        search.index_listing(listing)  # a reindex leaves binned listings out
         audit.record("listing.restore", "listing", listing.id)
     return listing
 

@@ -14,14 +14,17 @@ from memory takes a fraction of one. A page is reused only while
   and Accept-Encoding (the stored body is the compressed one).
 
 Requests with any other cookie (a logged-in admin) or other methods go to the app, and
-only plain 200 answers without Set-Cookie are kept. Memory is bounded by bytes (LRU).
+only plain 200 answers without Set-Cookie are kept. A revalidating browser gets 304 when
+its ETag matches the kept page (on a miss the page is made as a 200 first, so returning
+visitors refill the cache too). Memory is bounded by bytes (LRU).
 """
 import datetime as dt
 import logging
 import re
 import threading
 from collections import OrderedDict
-from http.cookies import CookieError, SimpleCookie
+
+from werkzeug.http import parse_cookie
 
 from .db import database
 
@@ -33,6 +36,7 @@ KEY_HEADERS = ("HTTP_HOST", "wsgi.url_scheme", "HTTP_X_FORWARDED_HOST",
                "HTTP_ACCEPT_LANGUAGE", "HTTP_HX_REQUEST", "HTTP_HX_BOOSTED",
                "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_TARGET")
 ALLOWED_COOKIES = {"lang"}  # the language choice: part of the key
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 NOT_MODIFIED_HEADERS = {"etag", "vary", "cache-control", "content-location", "expires"}
 
 
@@ -48,16 +52,19 @@ def public_data_version() -> int:
 
 
 def _cookie_key(header: str):
-    """The `lang` cookie's value, or None if the request carries any other cookie."""
-    if not header:
-        return ""
-    try:
-        cookies = SimpleCookie(header)
-    except CookieError:
-        return None
+    """The `lang` cookie's value, or None if the request carries any other cookie.
+
+    Parsed as Flask parses it (werkzeug), so the key sees the cookie the app will see.
+    """
+    cookies = parse_cookie(header or "")
     if set(cookies) - ALLOWED_COOKIES:
         return None
-    return cookies["lang"].value if "lang" in cookies else ""
+    return cookies.get("lang", "")
+
+
+def _etags(header: str) -> list[str]:
+    """The tags of an If-None-Match header, compared weakly (W/ dropped), as RFC 9110 asks."""
+    return [t.strip().removeprefix("W/") for t in header.split(",") if t.strip()]
 
 
 class PublicPageCache:
@@ -104,33 +111,37 @@ class PublicPageCache:
             hit = self.pages.get(key)
             if hit is not None:
                 self.pages.move_to_end(key)
-        conditional = environ.get("HTTP_IF_NONE_MATCH") or environ.get("HTTP_IF_MODIFIED_SINCE")
-        if hit is not None:
-            return self._answer(hit, environ, start_response)
-        if conditional:  # the app answers 304 or 200 itself; nothing to keep
-            return self.wsgi_app(environ, start_response)
-        captured = {}
+        if hit is None:
+            hit = self._render(key, stamp, environ)
+        return self._answer(hit, environ, start_response)
+
+    def _render(self, key, stamp, environ):
+        """Make the page (as a plain 200, whatever the request's conditions) and keep it."""
+        plain = {k: v for k, v in environ.items() if k not in CONDITIONAL_HEADERS}
+        captured, written = {}, []
 
         def capture(status, headers, exc_info=None):
             captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info)
-
-        chunks = self.wsgi_app(environ, capture)
+            return written.append  # WSGI's write(); Flask does not use it
+        chunks = self.wsgi_app(plain, capture)
         try:
-            body = b"".join(chunks)
+            body = b"".join([*written, *chunks])
         finally:
             close = getattr(chunks, "close", None)
             if close:
                 close()
-        self._keep(key, stamp, captured.get("status", ""), captured.get("headers", []), body)
-        return [body]
+        page = (captured.get("status", "500 INTERNAL SERVER ERROR"),
+                tuple(captured.get("headers", ())), body)
+        self._keep(key, stamp, *page)
+        return page
 
-    def _answer(self, hit, environ, start_response):
-        status, headers, body = hit
+    def _answer(self, page, environ, start_response):
+        """The page, or 304 when the browser's copy has its ETag."""
+        status, headers, body = page
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
-        wanted = environ.get("HTTP_IF_NONE_MATCH", "")
-        if etag and wanted and (wanted.strip() == "*" or etag in
-                                [t.strip() for t in wanted.split(",")]):
+        wanted = _etags(environ.get("HTTP_IF_NONE_MATCH", ""))
+        if status.startswith("200") and etag and (
+                "*" in wanted or etag.removeprefix("W/") in wanted):
             start_response("304 NOT MODIFIED",
                            [(k, v) for k, v in headers if k.lower() in NOT_MODIFIED_HEADERS])
             return [b""]

@@ -6,12 +6,14 @@ the extra bytes anyway; refusing says plainly that the file is not just a photo.
 """
 import re
 
+from .i18n import N_, translate
+
 # Trailing bytes tolerated after the image's end marker (some tools pad a little).
 TRAILING_SLACK = 16
 CODE_MARKERS = re.compile(rb"<script|<\?php|<html|<iframe|javascript:", re.IGNORECASE)
-HAS_CODE = ("Berkas ini berisi kode (HTML, skrip atau PHP), bukan sekadar foto, jadi ditolak. "
+HAS_CODE = N_("Berkas ini berisi kode (HTML, skrip atau PHP), bukan sekadar foto, jadi ditolak. "
             "Pilih foto asli dari kamera atau galeri.")
-HAS_EXTRA = ("Berkas foto ini berisi data tambahan di luar gambarnya, jadi ditolak. "
+HAS_EXTRA = N_("Berkas foto ini berisi data tambahan di luar gambarnya, jadi ditolak. "
              "Simpan ulang fotonya (misalnya lewat aplikasi galeri), lalu unggah lagi.")
 
 
@@ -113,11 +115,11 @@ def _rest_is_harmless(fmt: str, rest: bytes) -> bool:
 def check_not_polyglot(data: bytes, fmt: str) -> None:
     """Refuse code in the file, a GIF that is a script, and data after the image's end."""
     if CODE_MARKERS.search(data):
-        raise PhotoError(HAS_CODE)
+        raise PhotoError(translate(HAS_CODE))
     if fmt == "GIF" and data[6:8] == b"/*":
-        raise PhotoError(HAS_CODE)  # a GIF whose header opens a JavaScript comment
+        raise PhotoError(translate(HAS_CODE))  # a GIF whose header opens a JavaScript comment
     finders = {"JPEG": _jpeg_end, "MPO": _jpeg_end, "PNG": _png_end, "GIF": _gif_end,
                "WEBP": _webp_end}
     end = finders[fmt](data)
     if end is not None and not _rest_is_harmless(fmt, data[end:]):
-        raise PhotoError(HAS_EXTRA)
+        raise PhotoError(translate(HAS_EXTRA))

@@ -8,6 +8,7 @@ import shutil
 import threading
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,6 +27,20 @@ def chromium_path() -> str | None:
     if os.path.exists("/usr/bin/chromium"):
         return "/usr/bin/chromium"
     return shutil.which("chromium")
+
+
+def require_browser() -> str:
+    """Chromium's path; skips the calling test module where Chromium or Playwright is missing."""
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
+                    "browser tests skipped.", allow_module_level=True)
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("Playwright for Python is not installed (pip install -e .[test]); "
+                    "browser tests skipped.", allow_module_level=True)
+    return path
 
 
 class LiveServer:

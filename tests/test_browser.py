@@ -10,18 +10,11 @@ import warnings
 
 import pytest
 
-from browser_support import (CHROMIUM_ARGS, KIOSK, PHONE, LiveServer, chromium_path,
+from browser_support import (CHROMIUM_ARGS, KIOSK, PHONE, LiveServer, require_browser,
                              horizontal_overflow, photo_file, screenshot)
 
-CHROMIUM = chromium_path()
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
-                "browser tests skipped.", allow_module_level=True)
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:
-    pytest.skip("Playwright for Python is not installed (pip install playwright); "
-                "browser tests skipped.", allow_module_level=True)
+CHROMIUM = require_browser()
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from app import accounts, create_app  # noqa: E402
 from app.db import database  # noqa: E402

@@ -5,16 +5,13 @@ import time
 
 import pytest
 
-from browser_support import CHROMIUM_ARGS, KIOSK, LiveServer, chromium_path, screenshot
+from browser_support import CHROMIUM_ARGS, KIOSK, LiveServer, require_browser, screenshot
 
-CHROMIUM = chromium_path()
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
-                "browser tests skipped.", allow_module_level=True)
+CHROMIUM = require_browser()
+from playwright.sync_api import sync_playwright  # noqa: E402
 try:
     import zxingcpp
     from PIL import Image
-    from playwright.sync_api import sync_playwright
 except ImportError as exc:
     pytest.skip(f"{exc.name} is not installed (pip install -e .[test]); kiosk browser test "
                 "skipped.", allow_module_level=True)

@@ -16,22 +16,14 @@ dashboard-en-1280.png, report-360.png, report-print.png and report-print.pdf.
 import datetime as dt
 import random
 import re
-import warnings
 
 import pytest
 
-from browser_support import (CHROMIUM_ARGS, PHONE, SCREENSHOT_DIR, LiveServer, chromium_path,
+from browser_support import (CHROMIUM_ARGS, PHONE, SCREENSHOT_DIR, LiveServer, require_browser,
                              horizontal_overflow, screenshot)
 
-CHROMIUM = chromium_path()
-if CHROMIUM is None:
-    pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
-                "browser tests skipped.", allow_module_level=True)
-try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:
-    pytest.skip("Playwright for Python is not installed (pip install playwright); "
-                "browser tests skipped.", allow_module_level=True)
+CHROMIUM = require_browser()
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from app import create_app, reports, stats  # noqa: E402
 from app.accounts import create_user  # noqa: E402
@@ -198,7 +190,6 @@ def number(text: str) -> int:
     return int(digits)
 
 
-SPILLS = set()  # labels drawn past the SVG's own edge, into the box's padding: a warning
 
 
 CHART_GEOMETRY = """sel => [...document.querySelectorAll(sel)].map(svg => {
@@ -237,8 +228,8 @@ def check_charts(page, selector, count, min_px=10):
             # the SVG draws overflow, so a label is cut only where it leaves the white box
             assert chart["figLeft"] <= text["left"] and text["right"] <= chart["figRight"], \
                 f"{name}: label {text['text']!r} sticks out of the chart's box"
-            if not chart["left"] - 1 <= text["left"] <= text["right"] <= chart["right"] + 1:
-                SPILLS.add(f"{chart['id']}: {text['text']!r}")
+            assert chart["left"] - 1 <= text["left"] <= text["right"] <= chart["right"] + 1, \
+                f"{name}: label {text['text']!r} is drawn past the chart's own edge"
             assert text["px"] >= min_px, \
                 f"{name}: label {text['text']!r} is {text['px']:.1f} px, too small to read"
     return found
@@ -392,9 +383,3 @@ def test_dashboard_in_english(site, browser, recorded):
     assert not untranslated, f"chart titles/labels still Indonesian in English: {untranslated}"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _report_spills():
-    yield
-    if SPILLS:
-        warnings.warn("chart labels drawn past the SVG's edge (app/charts.py margins): "
-                      + "; ".join(sorted(SPILLS)))

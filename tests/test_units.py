@@ -353,13 +353,15 @@ def test_listing_page_names_the_listings_own_office(app, client, offices):
 def test_office_of_a_unit_without_contact_is_never_another_offices(app, db, offices):
     from app.public.units import office_context
     bare = Unit.create(name="Bapas Kelas II Majene", slug="bapas-majene")
-    assert office_context(bare) == {"office_name": "Bapas Kelas II Majene",
-                                    "office_address": "", "office_phone": ""}
+    assert office_context(bare) == {
+        "office_name": "Bapas Kelas II Majene", "office_address": "", "office_phone": "",
+        "app_tagline": "Jasa dan karya klien pemasyarakatan Bapas Kelas II Majene"}
     same = Unit(name=app.config["OFFICE_NAME"], slug="x")  # the office of the settings
     assert office_context(same) == {}
     assert office_context(None) == {}
     assert office_context(offices.unit_b) == dict(zip(
-        ("office_name", "office_address", "office_phone"), MAMUJU))
+        ("office_name", "office_address", "office_phone"), MAMUJU),
+        app_tagline="Jasa dan karya klien pemasyarakatan Bapas Kelas II Mamuju")
 
 
 def test_flyers_and_share_card_name_the_listings_own_office(app, client, offices, monkeypatch):

@@ -7,6 +7,7 @@ back for those endpoints while a unit page renders, so links and forms on a
 unit's page stay on that unit without the templates knowing.
 """
 from flask import abort, current_app, g, send_from_directory
+from flask_babel import gettext
 
 from ..models import Listing, Unit
 from ..units import all_units, has_many_units, unit_by_slug
@@ -53,12 +54,17 @@ def office_context(unit) -> dict:
     """
     if unit is None:
         return {}
-    if not (unit.address or unit.phone):
-        if unit.name == current_app.config["OFFICE_NAME"]:
-            return {}
-        return {"office_name": unit.name, "office_address": "", "office_phone": ""}
-    return {"office_name": unit.name, "office_address": unit.address,
-            "office_phone": unit.phone}
+    same_office = unit.name == current_app.config["OFFICE_NAME"]
+    # The deployment's tagline may name another office (it is the office's to write).
+    values = {} if same_office else {
+        "office_name": unit.name,
+        "app_tagline": gettext("Jasa dan karya klien pemasyarakatan %(office)s", office=unit.name)}
+    if unit.address or unit.phone:
+        values.update(office_name=unit.name, office_address=unit.address,
+                      office_phone=unit.phone)
+    elif not same_office:
+        values.update(office_address="", office_phone="")
+    return values
 
 
 def listing_units(listing_ids) -> dict:
