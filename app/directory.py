@@ -97,14 +97,15 @@ def _count_to(query, limit: int) -> int:
 
 
 def _ranked_ids(query, limit: int, offset: int = 0, walk: bool = False) -> list[int]:
-    """Ids of `query` newest first; `walk` reads along the updated_at index, stopping early.
+    """Ids of `query` in its order; `walk`: newest first along the updated_at index,
+    stopping when `limit` are found.
 
     Without the hint SQLite would rather fetch every match and sort them: right for a
     few hundred, 100 times slower for tens of thousands. PostgreSQL's planner decides
     well by itself from its statistics.
     """
     query = query.select(Listing.id)
-    if walk or not query._order_by:
+    if walk:
         query = query.order_by(*NEWEST)
     sql, params = query.limit(limit).offset(offset).sql()
     if walk and is_sqlite():
@@ -136,7 +137,8 @@ def _rank_groups(filters: SearchFilters):
         return [(everything, False)]
     # A title match matches the whole expression too: the title group needs one list.
     title = Listing.id.in_(search.matching(q, True, tags))
-    return [(visible.where(title), small(title_only=True)), (everything.where(~title), False)]
+    return [(visible.where(title).order_by(*NEWEST), small(title_only=True)),
+            (everything.where(~title), False)]
 
 
 def _by_id(ids):
