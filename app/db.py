@@ -1,4 +1,5 @@
 """The Peewee database: chosen by DATABASE_URL, connected per request."""
+from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from flask import request
@@ -62,6 +63,18 @@ def release_database() -> None:
         obj.close()
     if hasattr(obj, "close_all"):
         obj.close_all()
+
+
+@contextmanager
+def bound_to(db):
+    """Point the app's models at `db` for a while (a migration, the move to PostgreSQL)."""
+    previous = database.obj
+    database.initialize(db)
+    try:
+        yield db
+    finally:
+        if previous is not None:
+            database.initialize(previous)
 
 
 def is_sqlite() -> bool:

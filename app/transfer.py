@@ -10,7 +10,7 @@ from pathlib import Path
 from peewee import sort_models
 
 from . import models  # noqa: F401  (defines the models that are moved)
-from .db import BaseModel, database, is_postgres_url, make_database
+from .db import BaseModel, bound_to, is_postgres_url, make_database
 from .migrate import HISTORY_TABLE, runner
 
 BATCH = 500
@@ -103,12 +103,8 @@ def _copy_history(src, dst) -> int:
 def _rebuild_search(dst) -> int:
     """Index every listing in PostgreSQL's search table (the proxy points at it meanwhile)."""
     from .search import rebuild_all
-    previous = database.obj
-    database.initialize(dst)
-    try:
+    with bound_to(dst):
         return rebuild_all()
-    finally:
-        database.initialize(previous)
 
 
 def _count(db, table: str) -> int:

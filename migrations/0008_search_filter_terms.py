@@ -5,15 +5,10 @@ until the next `raja-kemas reindex`."""
 
 
 def up(migrator, db):
-    from app.db import database
+    from app.db import bound_to
     from app.search import rebuild_all
-    previous = database.obj
-    database.initialize(db)  # the database being migrated, whichever the app uses
-    try:
+    with bound_to(db):  # the database being migrated, whichever the app uses
         rebuild_all()
-    finally:
-        if previous is not None:
-            database.initialize(previous)
 
 
 def down(migrator, db):

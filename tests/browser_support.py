@@ -43,6 +43,30 @@ def require_browser() -> str:
     return path
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless through Playwright, shared by one test module.
+
+    A test module uses it by importing it (`from browser_support import browser`) after
+    calling require_browser(), which skips the module where Chromium is missing."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def browser_app(folder: Path):
+    """The app as the browser tests serve it: CSRF on, its own SQLite file in `folder`."""
+    from app import create_app
+    return create_app({
+        "INSTANCE_PATH": str(folder / "instance"),
+        "DATABASE_URL": "sqlite:///" + (folder / "test.db").as_posix(),
+        "SECRET_KEY": "x",
+    })
+
+
 class LiveServer:
     """The app served by waitress on 127.0.0.1 and a free port, in a daemon thread."""
 

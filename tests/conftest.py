@@ -163,6 +163,22 @@ def listing_data(**overrides):
     return data
 
 
+def form_payload(**overrides) -> dict:
+    """Return listing_data() as a browser would post it."""
+    payload = {}
+    for key, value in listing_data(**overrides).items():
+        if isinstance(value, bool):
+            if value:
+                payload[key] = "y"
+        elif value is None:
+            payload[key] = ""
+        elif isinstance(value, dt.date):
+            payload[key] = value.isoformat()
+        else:
+            payload[key] = str(value)
+    return payload
+
+
 @pytest.fixture
 def make_listing(app):
     """Create a listing through the domain function, as the admin would."""

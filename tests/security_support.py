@@ -1,6 +1,5 @@
 """Helpers for the security tests: walking app.url_map with real ids, signing in as a role,
 reading security-relevant parts of pages, and catching CSP violations in Chromium."""
-import datetime as dt
 import re
 from urllib.parse import quote, urlsplit
 
@@ -10,7 +9,8 @@ from bs4 import BeautifulSoup
 from app.accounts import create_user
 from app.db import database
 from app.models import Category, Unit, User
-from conftest import PASSWORD, AuthActions, jpeg_bytes, listing_data
+# form_payload is re-exported for the tests that import it from here.
+from conftest import PASSWORD, AuthActions, form_payload, jpeg_bytes  # noqa: F401
 
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 LOGIN_PATH = "/masuk"
@@ -56,22 +56,6 @@ def real_objects(app, make_listing) -> dict:
                 "public.photo": {"name": listing.photo_thumb},
                 "admin.export_download": {"kind": "jasa", "fmt": "csv"},
                 "admin.import_template": {"fmt": "csv"}}
-
-
-def form_payload(**overrides) -> dict:
-    """Return conftest's listing_data() as a browser would post it."""
-    payload = {}
-    for key, value in listing_data(**overrides).items():
-        if isinstance(value, bool):
-            if value:
-                payload[key] = "y"
-        elif value is None:
-            payload[key] = ""
-        elif isinstance(value, dt.date):
-            payload[key] = value.isoformat()
-        else:
-            payload[key] = str(value)
-    return payload
 
 
 def arguments(rule) -> list[tuple[str, str]]:

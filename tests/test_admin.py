@@ -6,23 +6,7 @@ import pytest
 
 from app.db import database
 from app.models import AuditEvent, Client, Consent, Listing
-from conftest import jpeg_bytes, listing_data
-
-
-def form_payload(**overrides):
-    """listing_data() as a browser would post it."""
-    payload = {}
-    for key, value in listing_data(**overrides).items():
-        if isinstance(value, bool):
-            if value:
-                payload[key] = "y"
-        elif value is None:
-            payload[key] = ""
-        elif isinstance(value, dt.date):
-            payload[key] = value.isoformat()
-        else:
-            payload[key] = str(value)
-    return payload
+from conftest import form_payload, jpeg_bytes
 
 
 def count(model):

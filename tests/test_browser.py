@@ -10,13 +10,14 @@ import warnings
 
 import pytest
 
-from browser_support import (CHROMIUM_ARGS, KIOSK, PHONE, LiveServer, require_browser,
+from browser_support import (KIOSK, PHONE, LiveServer, browser_app, require_browser,
                              horizontal_overflow, photo_file, screenshot)
+from browser_support import browser  # noqa: F401 (the module's Chromium fixture)
 
-CHROMIUM = require_browser()
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+require_browser()
+from playwright.sync_api import expect  # noqa: E402
 
-from app import accounts, create_app  # noqa: E402
+from app import accounts  # noqa: E402
 from app.db import database  # noqa: E402
 
 TIMEOUT_MS = 8_000
@@ -30,23 +31,10 @@ CONSOLE_ERRORS = []  # reported as a warning: a failed request is worth a look, 
 def site(tmp_path_factory):
     """The app, with CSRF on and no user yet, served on 127.0.0.1:<free port>."""
     folder = tmp_path_factory.mktemp("browser")
-    app = create_app({
-        "INSTANCE_PATH": str(folder / "instance"),
-        "DATABASE_URL": "sqlite:///" + (folder / "test.db").as_posix(),
-        "SECRET_KEY": "x",
-    })
+    app = browser_app(folder)
     with LiveServer(app) as server:
         server.folder = folder
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def new_page(browser, viewport=PHONE, **options):

@@ -114,9 +114,8 @@ def _fields(tag) -> tuple[dict, dict]:
     return kinds, values
 
 
-def discover_forms(app, client, objects) -> list[Form]:
-    """Find every POST form with something to fill in on the admin and account pages."""
-    found = {}
+def _admin_html_pages(app, client, objects):
+    """Yield (url, response) for each admin and account page that GETs as HTML."""
     for rule in rules(app):
         if not rule.endpoint.startswith(("admin.", "auth.")) or "GET" not in methods(rule):
             continue
@@ -124,6 +123,13 @@ def discover_forms(app, client, objects) -> list[Form]:
         response = client.get(url)
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
+        yield url, response
+
+
+def discover_forms(app, client, objects) -> list[Form]:
+    """Find every POST form with something to fill in on the admin and account pages."""
+    found = {}
+    for url, response in _admin_html_pages(app, client, objects):
         for tag in BeautifulSoup(response.data, "html.parser").find_all("form"):
             if (tag.get("method") or "get").lower() != "post":
                 continue
@@ -431,13 +437,7 @@ def test_every_post_form_carries_a_csrf_token_and_forgeries_change_nothing(app, 
     client.post("/masuk", data={"username": "admin", "password": PASSWORD, "csrf_token": token})
     assert client.get("/admin/").status_code == 200
     missing, actions = [], set()
-    for rule in rules(app):
-        if not rule.endpoint.startswith(("admin.", "auth.")) or "GET" not in methods(rule):
-            continue
-        url, _ = rule_url(rule, objects)
-        response = client.get(url)
-        if response.status_code != 200 or response.mimetype != "text/html":
-            continue
+    for url, response in _admin_html_pages(app, client, objects):
         soup = BeautifulSoup(response.data, "html.parser")
         body_headers = (soup.body.get("hx-headers") or "") if soup.body else ""
         for form in soup.find_all("form"):

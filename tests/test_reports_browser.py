@@ -19,13 +19,14 @@ import re
 
 import pytest
 
-from browser_support import (CHROMIUM_ARGS, PHONE, SCREENSHOT_DIR, LiveServer, require_browser,
+from browser_support import (PHONE, SCREENSHOT_DIR, LiveServer, browser_app, require_browser,
                              horizontal_overflow, screenshot)
+from browser_support import browser  # noqa: F401 (the module's Chromium fixture)
 
-CHROMIUM = require_browser()
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+require_browser()
+from playwright.sync_api import expect  # noqa: E402
 
-from app import create_app, reports, stats  # noqa: E402
+from app import reports, stats  # noqa: E402
 from app.accounts import create_user  # noqa: E402
 from app.db import database  # noqa: E402
 from app.models import Category, DailyStat, Region, Unit  # noqa: E402
@@ -71,11 +72,7 @@ ID_CHART_WORDS = re.compile(r"\b(dilihat|kontak|per hari|per bulan|kategori|keca
 def site(tmp_path_factory):
     """The app with CSRF on, one unit, its admin and the listings, on 127.0.0.1:<port>."""
     folder = tmp_path_factory.mktemp("reports-browser")
-    app = create_app({
-        "INSTANCE_PATH": str(folder / "instance"),
-        "DATABASE_URL": "sqlite:///" + (folder / "test.db").as_posix(),
-        "SECRET_KEY": "x",
-    })
+    app = browser_app(folder)
     with app.test_request_context(), database.connection_context():
         from app import listings
         unit = Unit.select().first()
@@ -92,15 +89,6 @@ def site(tmp_path_factory):
     with LiveServer(app) as server:
         server.listings = made
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -257,6 +245,17 @@ def open_dashboard(page, site, viewport):
     expect(page.locator("#dampak-judul")).to_be_visible()
 
 
+def checked_dashboard(page, site, viewport, name, heading, want) -> list[dict]:
+    """Open the dashboard at `viewport`, check its heading, width and numbers, screenshot
+    it as `name`, and return its seven charts (each checked by check_charts)."""
+    open_dashboard(page, site, viewport)
+    expect(page.locator("#dampak-judul")).to_have_text(heading)
+    screenshot(page, name)
+    assert horizontal_overflow(page) == 0, f"{name}: the page scrolls sideways"
+    assert kpis(page) == {"published": len(LISTINGS), "clients": len(LISTINGS), **want}
+    return check_charts(page, ".impact svg.chart", 7)
+
+
 # --------------------------------------------------------------------------- tests
 
 def test_dashboard_on_a_phone_and_a_desktop(site, browser, recorded):
@@ -264,12 +263,7 @@ def test_dashboard_on_a_phone_and_a_desktop(site, browser, recorded):
     assert want["views"] > 1000, "the seed should need thousands separators"
     page = signed_in(site, browser, PHONE)
     for viewport, name in ((PHONE, "dashboard-360.png"), (DESKTOP, "dashboard-1280.png")):
-        open_dashboard(page, site, viewport)
-        expect(page.locator("#dampak-judul")).to_have_text("Dampak: 30 hari terakhir")
-        screenshot(page, name)
-        assert horizontal_overflow(page) == 0, f"{name}: the page scrolls sideways"
-        assert kpis(page) == {"published": len(LISTINGS), "clients": len(LISTINGS), **want}
-        charts = check_charts(page, ".impact svg.chart", 7)
+        charts = checked_dashboard(page, site, viewport, name, "Dampak: 30 hari terakhir", want)
         # the charts tell the same story as the numbers above them
         views_daily = next(c for c in charts if c["id"] == "dash-views-daily")
         assert stats_number(want["views"]) in views_daily["desc"]
@@ -362,12 +356,7 @@ def test_dashboard_in_english(site, browser, recorded):
     page = signed_in(site, browser, PHONE, language="English")
     untranslated = {}
     for viewport, name in ((PHONE, "dashboard-en-360.png"), (DESKTOP, "dashboard-en-1280.png")):
-        open_dashboard(page, site, viewport)
-        expect(page.locator("#dampak-judul")).to_have_text("Impact: last 30 days")
-        screenshot(page, name)
-        assert horizontal_overflow(page) == 0, f"{name}: the page scrolls sideways"
-        assert kpis(page) == {"published": len(LISTINGS), "clients": len(LISTINGS), **want}
-        charts = check_charts(page, ".impact svg.chart", 7)
+        charts = checked_dashboard(page, site, viewport, name, "Impact: last 30 days", want)
         # the visible chart titles (figure captions) are English
         captions = [c["caption"] for c in charts]
         assert not ID_CAPTIONS & set(captions), captions

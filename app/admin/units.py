@@ -1,11 +1,12 @@
 """Superadmin pages for units (Bapas offices): list, create, edit with logo."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from playhouse.flask_utils import get_object_or_404
 from wtforms import (BooleanField, HiddenField, IntegerField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -58,13 +59,6 @@ class UnitForm(FlaskForm):
         return data
 
 
-def _unit(unit_id: int) -> Unit:
-    unit = Unit.get_or_none(Unit.id == unit_id)
-    if unit is None:
-        abort(404)
-    return unit
-
-
 def _save(form: UnitForm, unit: Unit | None):
     """Validate and save; put a refusal on the form. Returns the unit or None."""
     if not form.validate():
@@ -101,7 +95,7 @@ def unit_new():
 @bp.route("/unit/<int:unit_id>/ubah", methods=["GET", "POST"])
 @superadmin_required
 def unit_edit(unit_id):
-    unit = _unit(unit_id)
+    unit = get_object_or_404(Unit, Unit.id == unit_id)
     form = UnitForm().for_regions()
     if request.method == "GET":
         form.fill(unit)

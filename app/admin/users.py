@@ -1,10 +1,11 @@
 """Superadmin pages for accounts: list, create, edit, enable/disable, password and 2FA reset."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -37,13 +38,6 @@ class UserForm(FlaskForm):
         self.unit_id.choices = [SelectChoice(u.id, u.name)
                                 for u in Unit.select().order_by(Unit.name)]
         return self
-
-
-def _user(user_id: int) -> User:
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 def _row_or_back(user: User, error: str | None, done: str):
@@ -81,7 +75,7 @@ def user_new():
 @bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
 @superadmin_required
 def user_edit(user_id):
-    user = _user(user_id)
+    user = get_object_or_404(User, User.id == user_id)
     form = UserForm(obj=user if request.method == "GET" else None).for_units()
     del form.username  # the login name stays: the audit log refers to it
     if form.validate_on_submit():
@@ -99,7 +93,7 @@ def user_edit(user_id):
 @bp.route("/pengguna/<int:user_id>/status", methods=["POST"])
 @superadmin_required
 def user_status(user_id):
-    user = _user(user_id)
+    user = get_object_or_404(User, User.id == user_id)
     enable = request.form.get("aktif") == "1"
     try:
         accounts.set_enabled(user, enable)
@@ -113,7 +107,7 @@ def user_status(user_id):
 @bp.route("/pengguna/<int:user_id>/atur-ulang-sandi", methods=["GET", "POST"])
 @superadmin_required
 def user_reset_password(user_id):
-    user = _user(user_id)
+    user = get_object_or_404(User, User.id == user_id)
     if user.id == current_user.id:
         flash(_("Untuk akun Anda sendiri, pakai halaman Ganti kata sandi."), "error")
         return redirect(url_for("admin.user_index"), 303)
@@ -126,7 +120,7 @@ def user_reset_password(user_id):
 @bp.route("/pengguna/<int:user_id>/atur-ulang-2fa", methods=["POST"])
 @superadmin_required
 def user_reset_2fa(user_id):
-    user = _user(user_id)
+    user = get_object_or_404(User, User.id == user_id)
     twofactor.reset(user)
     if user.id == current_user.id:
         sessions.forget()

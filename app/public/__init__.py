@@ -1,5 +1,6 @@
 """Public blueprint: the directory anyone can read, with or without JavaScript."""
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
+from playhouse.flask_utils import get_object_or_404
 
 from .. import stats
 from ..directory import SearchFilters, find_public, public_listing, region_choices
@@ -38,9 +39,7 @@ def listing_detail(listing_id, slug=None):
 
 @bp.route("/kategori/<slug>")
 def category(slug):
-    found = Category.get_or_none(Category.slug == slug)
-    if found is None:
-        abort(404)
+    found = get_object_or_404(Category, Category.slug == slug)
     filters = SearchFilters.from_args(request.args, category=slug)
     page = find_public(filters, current_app.config["PAGE_SIZE"])
     return render("public/category.html", "results", category=found, filters=filters,

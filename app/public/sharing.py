@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from flask import Response, abort, current_app, render_template, request, url_for
+from playhouse.flask_utils import get_object_or_404
 
 from ..directory import public_listing
 from ..models import Category, Listing, Unit
@@ -69,9 +70,7 @@ def flyer(listing_id):
 @bp.route("/kategori/<slug>/selebaran")
 def category_flyer(slug):
     """Show every public listing of a category on printable A4 pages."""
-    category = Category.get_or_none(Category.slug == slug)
-    if category is None:
-        abort(404)
+    category = get_object_or_404(Category, Category.slug == slug)
     listings = category_listings(category)
     units = listing_units(item.id for item in listings)
     # A listing without a public phone is ordered through its own office.
