@@ -7,7 +7,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from .config import STATIC_DIR, TEMPLATE_DIR, instance_path, load_settings
+from app.config import STATIC_DIR, TEMPLATE_DIR, instance_path, load_settings
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -33,7 +33,8 @@ def create_app(config: dict | None = None) -> Flask:
     # Chrome offers both over https; brotli 6 beats zstd 9 on our pages by ~5%.
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "zstd", "gzip", "deflate"])
 
-    from . import db, errors, rendering
+    from app import db
+    from app.web import errors, rendering
     db.init_app(app)
     _prepare_database(app)
 
@@ -41,41 +42,41 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk terlebih dahulu."
     login_manager.login_message_category = "info"
-    from . import sessions
+    from app.security import sessions
     sessions.init_app(app, login_manager)  # cookie flags, server-side session check
     csrf.init_app(app)
     compress.init_app(app)
-    from . import caching
+    from app.web import caching
     caching.init_app(app)  # after compress: its hooks then run first, on the plain body
     htmx.init_app(app)
     rendering.init_app(app)
-    from . import i18n
+    from app.web import i18n
     i18n.init_app(app)  # Flask-Babel: language, WITA, tanggal/rupiah filters (after rendering)
     errors.init_app(app)
-    from . import security
+    from app.web import headers as security
     security.init_app(app)  # CSP and other headers; ProxyFix
-    from . import page_cache
+    from app.web import page_cache
     page_cache.init_app(app)  # outermost: a cached public page skips Flask entirely
 
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .public import bp as public_bp
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.public import bp as public_bp
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    from .api import bp as api_bp
+    from app.api import bp as api_bp
     app.register_blueprint(api_bp, url_prefix="/api/v1")  # open data, read-only
 
-    from .cli import register
+    from app.cli import register
     register(app)
     return app
 
 
 def _prepare_database(app):
     """Apply pending migrations and load reference data: the first start needs nothing else."""
-    from .db import database, refresh_statistics
-    from .migrate import migrate_database, startup_lock
-    from .seed import seed_all
+    from app.db import database, refresh_statistics
+    from app.operations.migrate import migrate_database, startup_lock
+    from app.operations.seed import seed_all
     # startup_lock: processes starting together on one PostgreSQL take turns.
     with app.app_context(), database.connection_context(), startup_lock():
         migrate_database()
@@ -85,5 +86,5 @@ def _prepare_database(app):
 
 @login_manager.user_loader
 def _load_user(user_id):
-    from .sessions import load_user
+    from app.security.sessions import load_user
     return load_user(user_id)  # None unless this cookie's server-side session is alive

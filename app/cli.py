@@ -3,9 +3,9 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import accounts
-from .db import database
-from .models import ROLES, Listing
+from app.db import database
+from app.models import ROLES, Listing
+from app.security import accounts
 
 
 def _setup_link(host: str, port: int) -> str:
@@ -38,7 +38,7 @@ def serve_command(host, port, threads):
 def init_command():
     """Buat/migrasikan database dan isi data rujukan."""
     # create_app already migrated and seeded; this reports the state.
-    from .migrate import migration_status
+    from app.operations.migrate import migration_status
     with database.connection_context():
         for migration in migration_status():
             click.echo(f"  {'ok' if migration.applied else '..'} {migration.name}")
@@ -49,7 +49,7 @@ def init_command():
 @with_appcontext
 def migrate_command():
     """Terapkan migrasi skema yang belum dijalankan."""
-    from .migrate import migrate_database
+    from app.operations.migrate import migrate_database
     with database.connection_context():
         applied = migrate_database()
     click.echo("Diterapkan: " + (", ".join(applied) if applied else "tidak ada (sudah terbaru)"))
@@ -63,7 +63,7 @@ def migrate_command():
 @with_appcontext
 def create_admin_command(username, full_name, role, password):
     """Buat akun admin."""
-    from .seed import ensure_default_unit
+    from app.operations.seed import ensure_default_unit
     with database.connection_context():
         try:
             user = accounts.create_user(ensure_default_unit(), username, password, role, full_name)
@@ -88,7 +88,7 @@ def setup_link_command(host, port):
 @with_appcontext
 def reindex_command():
     """Bangun ulang indeks pencarian dari awal."""
-    from .search import rebuild_all
+    from app.directory.search import rebuild_all
     with database.connection_context():
         count = rebuild_all()
     click.echo(f"Indeks pencarian dibangun ulang: {count} jasa diindeks ulang.")
@@ -106,7 +106,7 @@ def backup_command(ctx, dest, keep):
 
     from flask.cli import ScriptInfo
 
-    from . import backup
+    from app.operations import backup
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise click.ClickException(backup.PG_MESSAGE)  # before connecting to it
     app = ctx.ensure_object(ScriptInfo).load_app()
@@ -126,8 +126,8 @@ def restore_command(ctx, archive, yes):
     """Pulihkan database dan foto dari arsip cadangan (diperiksa dulu)."""
     from flask.cli import ScriptInfo
 
-    from . import backup, restore
-    from .config import instance_path, load_settings
+    from app.config import instance_path, load_settings
+    from app.operations import backup, restore
     info = ctx.ensure_object(ScriptInfo)
     try:
         app = info.load_app()
@@ -164,7 +164,7 @@ COMMANDS = [serve_command, init_command, migrate_command, create_admin_command,
 def move_to_postgres_command(source, target):
     """Pindahkan semua data dari SQLite ke PostgreSQL yang masih kosong."""
     # Without the app: opening it would migrate and seed DATABASE_URL, maybe the target.
-    from .transfer import TransferError, move_to_postgres
+    from app.operations.transfer import TransferError, move_to_postgres
     try:
         summary = move_to_postgres(source, target, echo=click.echo)
     except TransferError as exc:
@@ -182,7 +182,7 @@ def register(app):
 
 
 def _make_app():
-    from . import create_app
+    from app import create_app
     return create_app()
 
 

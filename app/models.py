@@ -2,11 +2,18 @@
 import datetime as dt
 
 from flask_login import UserMixin
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    IntegerField, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
-from .db import BaseModel
-from .i18n import N_
+from app.db import BaseModel
+from app.web.i18n import N_
 
 
 def now():

@@ -3,7 +3,7 @@
     RAJA_KEMAS_INSTANCE=/tmp/big/inst python bench/generate.py --count 100000
 
 Writes straight through the models in bulk (`insert_many` in transactions of a few
-thousand rows), then indexes every new listing with `app.search.index_listing`, the
+thousand rows), then indexes every new listing with `app.directory.search.index_listing`, the
 function the admin screen uses, so the index holds exactly what the app would write.
 100,000 listings take a few minutes on two cores.
 
@@ -32,10 +32,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from app import search  # noqa: E402
 from app.db import database, is_sqlite  # noqa: E402
-from app.listings import slugify  # noqa: E402
+from app.directory import search  # noqa: E402
 from app.models import Category, Client, Consent, Listing, Region, Unit, User  # noqa: E402
+from app.records.listings import slugify  # noqa: E402
 
 BATCH = 400  # rows per INSERT: under SQLite's 32,766 bound variables for ~40 columns
 COMMIT_EVERY = 5_000
@@ -278,7 +278,7 @@ def main(argv=None) -> int:
     with app.app_context(), database.connection_context():
         unit = Unit.select().order_by(Unit.id).first()
         if args.password and not User.select().where(User.username == "bench").exists():
-            from app.accounts import create_user
+            from app.security.accounts import create_user
             create_user(unit, "bench", args.password, "superadmin", "Bench")
         categories = {c.slug: c for c in Category.select()}
         region_list = list(Region.select().order_by(Region.code))

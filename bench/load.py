@@ -115,10 +115,8 @@ def machine() -> str:
 def run_latency(args) -> None:
     from app import create_app
     from app.db import database
-    from app.directory import SearchFilters
+    from app.directory.browse import SearchFilters, find_public
     from app.models import Listing
-
-    from app.directory import find_public
     app = create_app({"PUBLIC_PAGE_CACHE_BYTES": 0})  # the server time of every request
     per_page = app.config["PAGE_SIZE"]
     times: dict[str, list[float]] = {}
@@ -205,7 +203,7 @@ def run_check(args) -> None:
     """find_public's pages against the plain ranked query (matching_listings), at scale."""
     from app import create_app
     from app.db import database
-    from app.directory import COUNT_CAP, SearchFilters, find_public, matching_listings
+    from app.directory.browse import COUNT_CAP, SearchFilters, find_public, matching_listings
     from app.models import Listing
 
     app = create_app({"PUBLIC_PAGE_CACHE_BYTES": 0})

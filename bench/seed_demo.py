@@ -25,10 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import create_app  # noqa: E402
-from app import listings as domain  # noqa: E402
-from app.accounts import create_user  # noqa: E402
 from app.db import database  # noqa: E402
 from app.models import Category, Client, Region, Unit, User  # noqa: E402
+from app.records import listings as domain  # noqa: E402
+from app.security.accounts import create_user  # noqa: E402
 from bench.synthetic_photos import synthetic_photo  # noqa: E402
 
 REGISTER_PREFIX = "DEMO-"
@@ -221,7 +221,7 @@ def main(argv=None) -> int:
             domain.save_listing(None, None, data, user, photo)
             created += 1
 
-        from app.directory import SearchFilters, find_public
+        from app.directory.browse import SearchFilters, find_public
         total = find_public(SearchFilters(), 1).total
         jahit = find_public(SearchFilters(q="jahit"), 1).total
     print(f"instance: {app.instance_path}")

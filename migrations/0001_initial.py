@@ -2,8 +2,9 @@
 
 Timestamps get their defaults in Python (app.models.now), so none is set here.
 """
-from peewee import *
 import datetime
+
+from peewee import *
 
 
 def up(migrator, db):

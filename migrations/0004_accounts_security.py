@@ -1,7 +1,14 @@
 """Accounts security: forced password change, TOTP 2FA, recovery codes, server-side
 sessions and app settings. Frozen copies of the models as of this migration."""
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
-                    Model, TextField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 
 def up(migrator, db):

@@ -6,7 +6,7 @@ until the next `raja-kemas reindex`."""
 
 def up(migrator, db):
     from app.db import bound_to
-    from app.search import rebuild_all
+    from app.directory.search import rebuild_all
     with bound_to(db):  # the database being migrated, whichever the app uses
         rebuild_all()
 

@@ -2,16 +2,15 @@
 import datetime as dt
 import io
 
+import databases
 import pytest
 from PIL import Image
 
 from app import create_app
-from app import listings as domain
-from app.accounts import create_user
 from app.db import database, release_database
 from app.models import Category, Region, Unit
-
-import databases
+from app.records import listings as domain
+from app.security.accounts import create_user
 
 PASSWORD = "kata-sandi-rahasia"
 

@@ -6,11 +6,12 @@ from urllib.parse import quote, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from app.accounts import create_user
-from app.db import database
-from app.models import Category, Unit, User
 # form_payload is re-exported for the tests that import it from here.
 from conftest import PASSWORD, AuthActions, form_payload, jpeg_bytes  # noqa: F401
+
+from app.db import database
+from app.models import Category, Unit, User
+from app.security.accounts import create_user
 
 ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 LOGIN_PATH = "/masuk"

@@ -6,8 +6,8 @@ import re
 from bs4 import BeautifulSoup
 from openpyxl import Workbook, load_workbook
 
-from app.columns import LISTING_COLUMNS
 from app.db import database
+from app.office.columns import LISTING_COLUMNS
 
 HEADERS = [c.key for c in LISTING_COLUMNS]
 

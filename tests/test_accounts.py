@@ -2,12 +2,12 @@
 import re
 
 import pytest
+from conftest import PASSWORD
 
-from app import accounts
-from app.accounts import AccountError, create_user, password_problem
 from app.db import database
 from app.models import AuditEvent, Unit, User
-from conftest import PASSWORD
+from app.security import accounts
+from app.security.accounts import AccountError, create_user, password_problem
 
 NEW_PASSWORD = "sampan biru di teluk mandar"
 

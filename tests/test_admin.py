@@ -3,10 +3,10 @@ import datetime as dt
 import io
 
 import pytest
+from conftest import form_payload, jpeg_bytes
 
 from app.db import database
 from app.models import AuditEvent, Client, Consent, Listing
-from conftest import form_payload, jpeg_bytes
 
 
 def count(model):

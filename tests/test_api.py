@@ -133,8 +133,8 @@ def test_only_listings_open_to_other_sites(app, client, make_listing):
     no_website = make_listing(title="Penjahit Tanpa Situs", consent_channel_website=False,
                               publish=False)
     withdrawn = make_listing(title="Penjahit Ditarik")
-    from app.consent import withdraw
     from app.models import User
+    from app.records.consent import withdraw
     with app.test_request_context(), database.connection_context():
         withdraw(withdrawn.client, User.get(User.username == "admin"))
     gone = make_listing(title="Penjahit Terhapus")

@@ -5,12 +5,12 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-
-from app.accounts import create_user
-from app.db import database
-from app.models import AuditEvent, Unit
 from conftest import PASSWORD
 from test_admin import form_payload
+
+from app.db import database
+from app.models import AuditEvent, Unit
+from app.security.accounts import create_user
 
 
 @pytest.fixture

@@ -2,12 +2,12 @@
 import re
 
 import pytest
+from conftest import PASSWORD
 
 from app import create_app
-from app.accounts import new_setup_token
 from app.db import database
 from app.models import AuditEvent, LoginFailure, User
-from conftest import PASSWORD
+from app.security.accounts import new_setup_token
 
 
 def test_login_page(client):
@@ -76,8 +76,8 @@ def test_throttle_is_per_account_and_address(client, auth, app):
 def csrf_app(tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True,
                       "DATABASE_URL": "sqlite:///" + (tmp_path / "c.db").as_posix()})
-    from app.accounts import create_user
     from app.models import Unit
+    from app.security.accounts import create_user
     with app.app_context(), database.connection_context():
         create_user(Unit.select().first(), "admin", PASSWORD, "superadmin")
     return app

@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import jpeg_bytes, listing_data
 
-from app import backup, restore
-from app import listings as domain
 from app.cli import backup_command, restore_command
 from app.db import database
 from app.models import AuditEvent, Listing, User
-from conftest import jpeg_bytes, listing_data
+from app.operations import backup, restore
+from app.records import listings as domain
 
 pytestmark = pytest.mark.sqlite_only  # backs up the SQLite file; PostgreSQL uses pg_dump
 

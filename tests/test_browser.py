@@ -9,16 +9,23 @@ import re
 import warnings
 
 import pytest
-
-from browser_support import (KIOSK, PHONE, LiveServer, browser_app, require_browser,
-                             horizontal_overflow, photo_file, screenshot)
-from browser_support import browser  # noqa: F401 (the module's Chromium fixture)
+from browser_support import (
+    KIOSK,
+    PHONE,
+    LiveServer,
+    browser,  # noqa: F401 (the module's Chromium fixture)
+    browser_app,
+    horizontal_overflow,
+    photo_file,
+    require_browser,
+    screenshot,
+)
 
 require_browser()
 from playwright.sync_api import expect  # noqa: E402
 
-from app import accounts  # noqa: E402
 from app.db import database  # noqa: E402
+from app.security import accounts  # noqa: E402
 
 TIMEOUT_MS = 8_000
 PASSWORD = "kopi pagi di Wonomulyo"

@@ -1,10 +1,10 @@
 """Conditional GET: a repeat visit costs a 304, an admin's saved change shows at once."""
 import pytest
+from conftest import listing_data
 
-from app import listings as domain
 from app.db import database
 from app.models import Listing, User
-from conftest import listing_data
+from app.records import listings as domain
 
 ENCODINGS = ("gzip", "br", "identity")
 

@@ -3,9 +3,9 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
-from app import charts
-from app.charts import Series
-from app.stats import Row, Totals
+from app.directory.stats import Row, Totals
+from app.office import charts
+from app.office.charts import Series
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 
@@ -83,7 +83,7 @@ def test_numbers_are_written_the_indonesian_way():
 
 
 def test_impact_charts_are_all_well_formed():
-    from app.reports import Impact
+    from app.office.reports import Impact
     start = dt.date(2026, 11, 1)
     daily = [(start + dt.timedelta(days=k), Totals(k, k % 3, k % 2)) for k in range(30)]
     monthly = [(dt.date(2026, m, 1), Totals(m * 10, m, 1)) for m in range(1, 13)]
@@ -107,7 +107,7 @@ def test_impact_charts_are_all_well_formed():
 
 
 def test_long_breakdowns_are_folded_into_lainnya():
-    from app.reports import Impact
+    from app.office.reports import Impact
     start = dt.date(2026, 11, 1)
     places = [Row(f"Kecamatan {k}", Totals(10, 16 - k, 0), ("Polewali Mandar",))
               for k in range(15)]
@@ -170,7 +170,7 @@ def test_dashboard_charts_are_english_with_the_lang_cookie(client, auth):
 
 
 def test_impact_charts_in_english_inside_an_english_request(app):
-    from app.reports import Impact
+    from app.office.reports import Impact
     start = dt.date(2026, 8, 1)
     daily = [(start + dt.timedelta(days=k), Totals(k, k % 3, k % 2)) for k in range(31)]
     monthly = [(dt.date(2025 + (m > 4), (m + 7) % 12 + 1, 1), Totals(m * 10, m, 1))

@@ -71,10 +71,10 @@ def _indexed_ids():
 
 
 def test_reindex_rebuilds_from_scratch(app, runner, make_listing, client):
-    from app import search
     from app.db import is_sqlite
-    from app.listings import delete_listing
+    from app.directory import search
     from app.models import Listing
+    from app.records.listings import delete_listing
     kept = make_listing()
     draft = make_listing(title="Kue Basah Enak", client_register_number="PB-124/2025",
                          publish=False)

@@ -4,11 +4,11 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import PASSWORD
 
-from app.accounts import create_user
 from app.db import database
 from app.models import AuditEvent, Client, Consent, Listing, Unit
-from conftest import PASSWORD
+from app.security.accounts import create_user
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import brotli
 import pytest
 from PIL import Image
 
-from app.photos import store_photo
+from app.records.photos import store_photo
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 DECODE = {"gzip": gzip.decompress, "br": brotli.decompress}

@@ -3,12 +3,12 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import PASSWORD, jpeg_bytes, listing_data
 
-from app import listings as domain
-from app.accounts import create_user
 from app.db import database
 from app.models import AuditEvent, Listing, Unit, User
-from conftest import PASSWORD, jpeg_bytes, listing_data
+from app.records import listings as domain
+from app.security.accounts import create_user
 
 
 def form_values(html: str) -> dict:

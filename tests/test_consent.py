@@ -4,16 +4,16 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import jpeg_bytes, listing_data
 from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
-from app import consent as consents
-from app import listings as domain
 from app.config import MIGRATIONS_DIR
 from app.db import database
+from app.directory.publishing import PublishError
 from app.models import AuditEvent, Client, Consent, Listing, User
-from app.publishing import PublishError
-from conftest import jpeg_bytes, listing_data
+from app.records import consent as consents
+from app.records import listings as domain
 
 TITLE = "Penjahit Pakaian"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -1,13 +1,13 @@
 """Friendly Indonesian error pages, short htmx error messages for #flash, no leaks."""
 import pytest
 from bs4 import BeautifulSoup
+from security_support import chromium_or_skip
 from werkzeug.exceptions import TooManyRequests
 
 from app import create_app
 from app.db import database
-from app.errors import MESSAGES
 from app.models import User
-from security_support import chromium_or_skip
+from app.web.errors import MESSAGES
 
 SECRET = "RAHASIA-DETAIL-INTERNAL"
 HTMX = {"HX-Request": "true"}
@@ -120,12 +120,12 @@ def test_admin_error_page_links_back_to_admin(app, client, auth):
 
 
 def test_unknown_statuses_get_fitting_words():
-    from app.errors import texts
+    from app.web.errors import texts
     assert texts(418) == MESSAGES[400] and texts(502) == MESSAGES[500]
 
 
 def test_error_page_survives_a_broken_template(app_with_faults, monkeypatch):
-    import app.errors as errors
+    import app.web.errors as errors
 
     def broken(*args, **kwargs):
         raise RuntimeError("template missing")
@@ -177,7 +177,7 @@ def test_htmx_errors_show_in_chromium(app, make_listing, chromium, monkeypatch):
         # 500: the server fails while confirming; the row stays, the message shows.
         def fail(*args, **kwargs):
             raise RuntimeError(SECRET)
-        monkeypatch.setattr("app.listings.confirm_listing", fail)
+        monkeypatch.setattr("app.records.listings.confirm_listing", fail)
         row.get_by_role("button", name="Konfirmasi").click()
         alert = page.locator("#flash [role=alert]")
         alert.wait_for()
@@ -199,8 +199,9 @@ def test_htmx_errors_show_in_chromium(app, make_listing, chromium, monkeypatch):
 
 @pytest.mark.browser
 def test_kiosk_keeps_its_slide_on_a_500(app, make_listing, chromium, monkeypatch):
-    from app.models import Unit
     from browser_support import LiveServer
+
+    from app.models import Unit
     make_listing(title="Las Pagar dan Teralis")
     with app.app_context(), database.connection_context():
         Unit.update(kiosk_interval=5).execute()
@@ -224,7 +225,7 @@ def test_kiosk_keeps_its_slide_on_a_500(app, make_listing, chromium, monkeypatch
 
 
 def test_numbers_too_big_for_the_database_are_bad_input(client, auth):
-    from app.errors import TOO_BIG_NUMBER
+    from app.web.errors import TOO_BIG_NUMBER
     auth.login()
     response = client.get("/admin/jasa", query_string={"hal": "9" * 40})
     assert response.status_code in (200, 400)  # 400 unless the view clamps the page itself
@@ -235,7 +236,7 @@ def test_numbers_too_big_for_the_database_are_bad_input(client, auth):
 def test_overflow_and_data_errors_answer_400(app_with_faults):
     from peewee import DataError
 
-    from app.errors import TOO_BIG_NUMBER
+    from app.web.errors import TOO_BIG_NUMBER
 
     def overflow():
         raise OverflowError("Python int too large to convert to SQLite INTEGER")
@@ -253,7 +254,7 @@ def test_overflow_and_data_errors_answer_400(app_with_faults):
 
 
 def test_nul_characters_refused_before_any_view(app, client, auth, make_listing):
-    from app.security import NUL_MESSAGE
+    from app.web.headers import NUL_MESSAGE
     listing = make_listing()
     auth.login()
     for response in (client.get("/?q=jahit%00"),

@@ -3,16 +3,15 @@ import datetime as dt
 import json
 
 import pytest
-
-from app import search
-from app.accounts import create_user
-from app.columns import LISTING_COLUMNS, visible_columns
-from app.db import database
-from app.listings import CLIENT_FIELDS, CONSENT_FIELDS, save_listing
-from app.models import AuditEvent, Client, Consent, DailyStat, Listing, Unit, User
 from conftest import PASSWORD, listing_data
-from spreadsheet_support import (counts, filename_of, preview_and_import, read_csv, read_xlsx,
-                                 upload)
+from spreadsheet_support import counts, filename_of, preview_and_import, read_csv, read_xlsx, upload
+
+from app.db import database
+from app.directory import search
+from app.models import AuditEvent, Client, Consent, DailyStat, Listing, Unit, User
+from app.office.columns import LISTING_COLUMNS, visible_columns
+from app.records.listings import CLIENT_FIELDS, CONSENT_FIELDS, save_listing
+from app.security.accounts import create_user
 
 SECRETS = ["Rudi Hartono Saputra", "PB-123/2025", "RAHASIA-CATATAN-INTERNAL", "F-01/2026"]
 

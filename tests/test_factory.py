@@ -1,8 +1,8 @@
 """The factory: settings, migrations on first start, reference data."""
 from app import create_app
 from app.db import database
-from app.migrate import migration_status
 from app.models import Category, Region, Unit
+from app.operations.migrate import migration_status
 
 
 def test_config_overrides(app):

@@ -11,13 +11,21 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import PASSWORD, jpeg_bytes
+from security_support import (
+    chromium_or_skip,
+    form_payload,
+    methods,
+    real_objects,
+    rule_url,
+    rules,
+    server_error,
+    sign_in,
+)
 
 from app import create_app
 from app.db import database
 from app.models import Client, Consent, Listing, Unit, User
-from conftest import PASSWORD, jpeg_bytes
-from security_support import (chromium_or_skip, form_payload, methods, real_objects,
-                              rule_url, rules, server_error, sign_in)
 
 PAYLOADS = {
     "script": "<script>alert(1)</script>",
@@ -315,7 +323,7 @@ def test_login_and_setup_forms_survive_every_payload(tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True,
                       "DATABASE_URL": "sqlite:///" + (tmp_path / "s.db").as_posix(),
                       "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
-    from app.accounts import new_setup_token
+    from app.security.accounts import new_setup_token
     with app.app_context(), database.connection_context():
         token = new_setup_token()
     client = app.test_client()

@@ -13,10 +13,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from babel.support import Translations
 from bs4 import BeautifulSoup
+from conftest import PASSWORD
 
 from app.db import database
-from app.i18n import rupiah, tanggal, waktu
-from conftest import PASSWORD
+from app.web.i18n import rupiah, tanggal, waktu
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "app" / "translations"
@@ -365,7 +365,7 @@ def test_login_and_account_pages_are_in_one_language(app, client, auth, language
 @pytest.mark.parametrize("language", ["en", "id"])
 def test_setup_pages_are_in_one_language(tmp_path, language):
     from app import create_app
-    from app.accounts import new_setup_token
+    from app.security.accounts import new_setup_token
     fresh = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True,
                         "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
                         "DATABASE_URL": "sqlite:///" + (tmp_path / "s.db").as_posix()})
@@ -507,7 +507,7 @@ def test_dates_money_and_times(app):
 
 
 def test_date_on_a_page_follows_the_language(client, published):
-    from app.i18n import tanggal as fmt
+    from app.web.i18n import tanggal as fmt
     today = dt.date.today()
     with client.application.test_request_context(headers={"Accept-Language": "en"}):
         english = fmt(today)

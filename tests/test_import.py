@@ -6,18 +6,26 @@ import time
 import zipfile
 
 import pytest
-from openpyxl import load_workbook
-
-from app import importing, spreadsheets
-from app.accounts import create_user
-from app.columns import BY_FIELD, LISTING_COLUMNS
-from app.consent import FIELDS as CONSENT_FIELDS
-from app.db import database
-from app.listings import CLIENT_FIELDS, LISTING_FIELDS
-from app.models import AuditEvent, Client, Consent, Listing, Unit
 from conftest import PASSWORD
-from spreadsheet_support import (HEADERS, counts, csv_bytes, preview_and_import, problems,
-                                 upload, valid_row, xlsx_bytes)
+from openpyxl import load_workbook
+from spreadsheet_support import (
+    HEADERS,
+    counts,
+    csv_bytes,
+    preview_and_import,
+    problems,
+    upload,
+    valid_row,
+    xlsx_bytes,
+)
+
+from app.db import database
+from app.models import AuditEvent, Client, Consent, Listing, Unit
+from app.office import importing, spreadsheets
+from app.office.columns import BY_FIELD, LISTING_COLUMNS
+from app.records.consent import FIELDS as CONSENT_FIELDS
+from app.records.listings import CLIENT_FIELDS, LISTING_FIELDS
+from app.security.accounts import create_user
 
 
 @pytest.fixture

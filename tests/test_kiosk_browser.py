@@ -4,11 +4,11 @@ import io
 import time
 
 import pytest
-
 from browser_support import CHROMIUM_ARGS, KIOSK, LiveServer, require_browser, screenshot
 
 CHROMIUM = require_browser()
 from playwright.sync_api import sync_playwright  # noqa: E402
+
 try:
     import zxingcpp
     from PIL import Image
@@ -16,17 +16,18 @@ except ImportError as exc:
     pytest.skip(f"{exc.name} is not installed (pip install -e .[test]); kiosk browser test "
                 "skipped.", allow_module_level=True)
 
+from conftest import PASSWORD, listing_data  # noqa: E402
+
 from app import create_app  # noqa: E402
 from app.db import database  # noqa: E402
 from app.models import Unit, User  # noqa: E402
-from conftest import PASSWORD, listing_data  # noqa: E402
 
 INTERVAL = 5  # seconds, the shortest the admin may set
 
 
 def publish(app, **overrides):
-    from app import listings
-    from app.accounts import create_user
+    from app.records import listings
+    from app.security.accounts import create_user
     with app.test_request_context(), database.connection_context():
         user = User.get_or_none(User.username == "admin") or create_user(
             Unit.get(), "admin", PASSWORD, "superadmin")
@@ -34,7 +35,7 @@ def publish(app, **overrides):
 
 
 def unpublish(app, listing):
-    from app import listings
+    from app.records import listings
     with app.test_request_context(), database.connection_context():
         from app.models import Listing
         listings.set_published(Listing.get_by_id(listing.id), False, User.get())

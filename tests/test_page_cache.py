@@ -11,14 +11,16 @@ import types
 from urllib.parse import unquote, urlsplit
 
 import brotli
-import pytest
-
 import databases
-from app import create_app, page_cache, publishing
+import pytest
+from security_support import form_payload
+
+from app import create_app
 from app import public as public_views
 from app.db import database, release_database
-from app.page_cache import PublicPageCache, public_data_version
-from security_support import form_payload
+from app.directory import publishing
+from app.web import page_cache
+from app.web.page_cache import PublicPageCache, public_data_version
 
 TITLE = "Penjahit Pakaian"
 PAGES = ("/", "/kategori/menjahit", "/u/bapas-polewali/", "/?q=jahit")

@@ -5,9 +5,16 @@ expectation table below, so a new route without a declared expectation fails her
 with a message saying where to declare it. Never a 500, for anyone.
 """
 import pytest
-
-from security_support import (LOGIN_PATH, location_path, methods, real_objects, rule_url,
-                              rules, server_error, sign_in)
+from security_support import (
+    LOGIN_PATH,
+    location_path,
+    methods,
+    real_objects,
+    rule_url,
+    rules,
+    server_error,
+    sign_in,
+)
 
 # Who may use a route (GET and POST are judged separately):
 READ = "read"      # every signed-in role may look (GET); a POST changes data: editors only

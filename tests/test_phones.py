@@ -1,7 +1,7 @@
 """Phone numbers as people write them."""
 import pytest
 
-from app.phones import PhoneError, display_phone, parse_phone, tel_url, whatsapp_url
+from app.records.phones import PhoneError, display_phone, parse_phone, tel_url, whatsapp_url
 
 
 @pytest.mark.parametrize("written", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890",

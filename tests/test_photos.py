@@ -2,10 +2,10 @@
 import io
 
 import pytest
+from conftest import jpeg_bytes
 from PIL import Image
 
-from app.photos import PhotoError, store_photo
-from conftest import jpeg_bytes
+from app.records.photos import PhotoError, store_photo
 
 MB = 1024 * 1024
 

@@ -2,15 +2,15 @@
 import re
 
 import pytest
+from conftest import listing_data
 from playhouse.pool import PooledPostgresqlDatabase
 
 from app import create_app
-from app import listings as domain
 from app.db import database, is_postgres_url, make_database
-from app.migrate import runner
+from app.directory.search import match_expression, tsquery_expression
 from app.models import Listing, User
-from app.search import match_expression, tsquery_expression
-from conftest import listing_data
+from app.operations.migrate import runner
+from app.records import listings as domain
 
 HOSTILE = ['"', "*", "AND (", "jahit:*", "a & b | !c", "(jahit", "'; DROP TABLE listing;--",
            "<->", "jahit\\", "x" * 5000, "penjahit di wonomulyo"]
@@ -69,8 +69,8 @@ def pg_app(postgres_url, tmp_path):
 
 
 def test_index_holds_written_and_stemmed_words_and_follows_the_listing(pg_app):
-    from app.accounts import create_user
     from app.models import Unit
+    from app.security.accounts import create_user
     with pg_app.test_request_context(), database.connection_context():
         user = create_user(Unit.get(), "admin", "kata-sandi-rahasia", "superadmin")
         listing = domain.save_listing(None, None, listing_data(title="Penjahit Kebaya"), user)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import jpeg_bytes, listing_data
 
-from app import clients, consent as consents
-from app import listings as domain
 from app.db import database
 from app.models import AuditEvent, Client, Consent, DailyStat, Listing, User
-from conftest import jpeg_bytes, listing_data
+from app.records import clients
+from app.records import consent as consents
+from app.records import listings as domain
 
 TITLE = "Penjahit Kebaya Payet"
 HX = {"HX-Request": "true"}

@@ -4,10 +4,10 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import jpeg_bytes
 
 from app.db import database
 from app.models import Client, Consent, Listing
-from conftest import jpeg_bytes
 
 INTERNAL = ["Rudi Hartono Saputra", "PB-123/2025", "RAHASIA-CATATAN-INTERNAL", "1990-05-17",
             "17 Mei 1990", "Andi Petugas", "F-01/2026"]

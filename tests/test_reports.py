@@ -7,13 +7,14 @@ import xml.etree.ElementTree as ET
 import pytest
 from babel.dates import format_date
 from bs4 import BeautifulSoup
+from conftest import PASSWORD
 from openpyxl import load_workbook
 
-from app import reports, stats
-from app.accounts import create_user
 from app.db import database
+from app.directory import stats
 from app.models import Category, Client, DailyStat, Listing, Region, Unit
-from conftest import PASSWORD
+from app.office import reports
+from app.security.accounts import create_user
 
 TODAY = stats.today()
 MONTH = stats.month_start(TODAY, 1)  # the report's month: the last full one
@@ -285,10 +286,10 @@ def test_report_page_in_english(client, auth, world):
 
 
 def test_domain_messages_follow_the_language(app, make_listing):
-    from app.listings import set_published
+    from app.directory.publishing import PublishError, publish_problems
     from app.models import Consent, User
-    from app.phones import PhoneError, parse_phone
-    from app.publishing import PublishError, publish_problems
+    from app.records.listings import set_published
+    from app.records.phones import PhoneError, parse_phone
     listing = make_listing(publish=False)
     with app.test_request_context(headers={"Cookie": "lang=en"}), \
             database.connection_context():

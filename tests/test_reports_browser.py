@@ -18,19 +18,26 @@ import random
 import re
 
 import pytest
-
-from browser_support import (PHONE, SCREENSHOT_DIR, LiveServer, browser_app, require_browser,
-                             horizontal_overflow, screenshot)
-from browser_support import browser  # noqa: F401 (the module's Chromium fixture)
+from browser_support import (
+    PHONE,
+    SCREENSHOT_DIR,
+    LiveServer,
+    browser,  # noqa: F401 (the module's Chromium fixture)
+    browser_app,
+    horizontal_overflow,
+    require_browser,
+    screenshot,
+)
 
 require_browser()
+from conftest import listing_data  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from app import reports, stats  # noqa: E402
-from app.accounts import create_user  # noqa: E402
 from app.db import database  # noqa: E402
+from app.directory import stats  # noqa: E402
 from app.models import Category, DailyStat, Region, Unit  # noqa: E402
-from conftest import listing_data  # noqa: E402
+from app.office import reports
+from app.security.accounts import create_user  # noqa: E402
 
 TIMEOUT_MS = 8_000
 DESKTOP = {"width": 1280, "height": 800}
@@ -74,7 +81,7 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("reports-browser")
     app = browser_app(folder)
     with app.test_request_context(), database.connection_context():
-        from app import listings
+        from app.records import listings
         unit = Unit.select().first()
         user = create_user(unit, USERNAME, PASSWORD, "admin", "Sitti Rahmawati")
         made = []
@@ -235,7 +242,7 @@ def kpis(page) -> dict:
 
 def stats_number(value) -> str:
     """A count as the charts write it (Indonesian here: 1.234)."""
-    from app.charts import number as chart_number
+    from app.office.charts import number as chart_number
     return chart_number(value)
 
 

@@ -3,9 +3,9 @@ import datetime as dt
 
 import pytest
 
-from app.directory import SearchFilters, find_public
+from app.directory.browse import SearchFilters, find_public
+from app.directory.search import match_expression
 from app.models import Category, Listing
-from app.search import match_expression
 
 pytestmark = pytest.mark.usefixtures("db")
 

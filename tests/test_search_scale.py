@@ -11,17 +11,19 @@ import datetime as dt
 import itertools
 
 import pytest
-from peewee import JOIN
 from bs4 import BeautifulSoup
-
-from app import consent, directory, search
-from app import listings as domain
-from app.accounts import create_user
-from app.db import database
-from app.directory import SearchFilters, find_public, matching_listings
-from app.migrate import migrate_database, runner
-from app.models import Category, Consent, Listing, Region, Unit, User
 from conftest import PASSWORD, listing_data
+from peewee import JOIN
+
+from app.db import database
+from app.directory import browse as directory
+from app.directory import search
+from app.directory.browse import SearchFilters, find_public, matching_listings
+from app.models import Category, Consent, Listing, Region, Unit, User
+from app.operations.migrate import migrate_database, runner
+from app.records import consent
+from app.records import listings as domain
+from app.security.accounts import create_user
 
 PER_PAGE = 5  # divides the patched COUNT_CAP (10), as 20 divides 200
 # (SMALL, COUNT_CAP): walked (a small title group ranked whole) with a cap, ranked whole

@@ -5,14 +5,24 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import PASSWORD, jpeg_bytes
+from security_support import (
+    chromium_or_skip,
+    csp_violations,
+    inline_code,
+    methods,
+    real_objects,
+    rule_url,
+    rules,
+    server_error,
+    sign_in,
+    watch_page,
+)
 
 from app import create_app
 from app.db import database
 from app.models import Unit
-from app.security import CSP, HSTS
-from conftest import PASSWORD, jpeg_bytes
-from security_support import (chromium_or_skip, csp_violations, inline_code, methods,
-                              real_objects, rule_url, rules, server_error, sign_in, watch_page)
+from app.web.headers import CSP, HSTS
 
 REPO = Path(__file__).resolve().parent.parent
 EXPECTED = {

@@ -3,12 +3,12 @@ cookie flags."""
 import datetime as dt
 
 import pytest
+from conftest import PASSWORD
 
 from app import create_app
-from app.accounts import create_user
 from app.db import database
 from app.models import AuditEvent, Unit, User, UserSession
-from conftest import PASSWORD
+from app.security.accounts import create_user
 
 
 def login(client, username="admin", password=PASSWORD, **kwargs):

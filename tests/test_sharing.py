@@ -8,13 +8,13 @@ import pytest
 import segno
 import zxingcpp
 from bs4 import BeautifulSoup
+from conftest import jpeg_bytes
 from PIL import Image
 
 from app.db import database
-from app.listings import delete_listing, set_published
+from app.directory.sharing import qr_svg, short_description
 from app.models import Listing, User
-from app.sharing import qr_svg, short_description
-from conftest import jpeg_bytes
+from app.records.listings import delete_listing, set_published
 
 BASE = "http://localhost"
 INTERNAL = ["Rudi Hartono Saputra", "PB-123/2025", "RAHASIA-CATATAN-INTERNAL", "F-01/2026"]
@@ -114,7 +114,7 @@ def test_description_preview_is_short_and_single_line(client, make_listing):
 
 
 def test_short_description_without_text_says_what_and_where(db, make_listing):
-    from app.directory import public_listing
+    from app.directory.browse import public_listing
     listing = public_listing(make_listing(description="").id)
     assert short_description(listing) == ("Jasa Menjahit & Permak di Wonomulyo, Polewali Mandar. "
                                           "Hubungi langsung lewat WhatsApp atau telepon.")
@@ -141,7 +141,7 @@ def test_share_card_survives_a_long_unbroken_title(client, make_listing):
 
 def test_share_card_without_dejavu_uses_pillows_own_font(monkeypatch):
     # A Windows office PC has no DejaVu: the card must still be drawn.
-    from app import sharing
+    from app.directory import sharing
     monkeypatch.setattr(sharing, "BOLD_FONTS", ["/no/such/font.ttf", "no-such-font.ttf"])
     monkeypatch.setattr(sharing, "REGULAR_FONTS", ["/no/such/font.ttf"])
     png = sharing._card_png.__wrapped__("Penjahit Pakaian", "Menjahit & Permak",

@@ -4,8 +4,8 @@ import threading
 import pytest
 from bs4 import BeautifulSoup
 
-from app import stats
 from app.db import database
+from app.directory import stats
 from app.models import DailyStat, Listing
 
 PHONE = ("Mozilla/5.0 (Linux; Android 11; SM-A125F) AppleWebKit/537.36 (KHTML, like Gecko) "

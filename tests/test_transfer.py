@@ -4,15 +4,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import PASSWORD, jpeg_bytes, listing_data
 
-from app import accounts, create_app, stats
-from app import listings as domain
+from app import create_app
 from app.cli import move_to_postgres_command
 from app.db import database, make_database, release_database
-from app.migrate import HISTORY_TABLE, runner
+from app.directory import stats
 from app.models import AuditEvent, Category, Consent, Listing, Unit, User
-from app.transfer import REBUILT_PREFIXES, model_classes
-from conftest import PASSWORD, jpeg_bytes, listing_data
+from app.operations.migrate import HISTORY_TABLE, runner
+from app.operations.transfer import REBUILT_PREFIXES, model_classes
+from app.records import listings as domain
+from app.security import accounts
 
 
 def make_app(folder: Path, url: str):

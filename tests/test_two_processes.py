@@ -16,13 +16,13 @@ import urllib.request
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import PASSWORD, listing_data
 
 from app import create_app
-from app import listings as domain
-from app.accounts import create_user
 from app.db import database
 from app.models import Unit, User
-from conftest import PASSWORD, listing_data
+from app.records import listings as domain
+from app.security.accounts import create_user
 
 FAILURES_BEFORE_DELAY = 3
 

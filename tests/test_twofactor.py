@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from conftest import PASSWORD
 
 from app.db import database
 from app.models import AuditEvent, RecoveryCode, User
-from conftest import PASSWORD
 
 
 def login(client, username="admin", password=PASSWORD):

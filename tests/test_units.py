@@ -5,12 +5,12 @@ import zipfile
 from types import SimpleNamespace
 
 import pytest
+from conftest import PASSWORD, jpeg_bytes, listing_data
 
-from app import listings as domain
-from app.accounts import create_user
 from app.db import database
 from app.models import AuditEvent, Category, Client, Consent, Listing, Unit, User
-from conftest import PASSWORD, jpeg_bytes, listing_data
+from app.records import listings as domain
+from app.security.accounts import create_user
 
 # What only unit A may know: if any of it shows up for unit B's admin, isolation failed.
 A_SECRETS = ("Penjahit Unit Polewali", "Rudi Hartono Saputra", "PB-A-001/2025",
@@ -112,7 +112,7 @@ def admin_pages(app):
         if rule.endpoint.startswith("admin.") and not rule.arguments and "GET" in rule.methods:
             urls.append(rule.rule)
             urls += [f"{rule.rule}?q=Rudi", f"{rule.rule}?q=Penjahit", f"{rule.rule}?status=sampah"]
-    kinds = getattr(__import__("app.exporting", fromlist=["SHEET_TITLES"]), "SHEET_TITLES", {})
+    kinds = getattr(__import__("app.office.exporting", fromlist=["SHEET_TITLES"]), "SHEET_TITLES", {})
     urls += [f"/admin/ekspor/{kind}.{fmt}" for kind in kinds for fmt in ("csv", "xlsx")]
     return urls
 
@@ -300,7 +300,7 @@ def _give_logo(unit_id):
 
 
 def test_unit_kiosk_footer_points_to_the_units_home_with_its_contact(app, client, offices):
-    from app.sharing import qr_svg
+    from app.directory.sharing import qr_svg
     page = client.get("/u/bapas-mamuju/kiosk").text
     footer = page[page.index('<footer class="k-foot">'):]
     assert str(qr_svg("http://localhost/u/bapas-mamuju/", 3)) in footer

@@ -6,15 +6,15 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import jpeg_bytes
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
+from security_support import form_payload
 
 from app.db import database
 from app.models import Listing
-from app.photos import TOO_MANY_PIXELS, PhotoError, store_photo
-from app.polyglot import HAS_CODE, HAS_EXTRA
-from conftest import jpeg_bytes
-from security_support import form_payload
+from app.records.photos import TOO_MANY_PIXELS, PhotoError, store_photo
+from app.records.polyglot import HAS_CODE, HAS_EXTRA
 
 MB = 1024 * 1024
 
@@ -142,13 +142,13 @@ def test_only_the_four_image_parsers_see_an_upload(tmp_path, monkeypatch):
     def spy(fp, mode="r", formats=None):
         seen.append(formats)
         return real_open(fp, mode, formats)
-    monkeypatch.setattr("app.photos.Image.open", spy)
+    monkeypatch.setattr("app.records.photos.Image.open", spy)
     store(jpeg_bytes(), tmp_path)
     assert seen and all(f == ("JPEG", "PNG", "WEBP", "GIF") for f in seen)
 
 
 def test_decoder_surprise_is_refused_not_500(tmp_path, monkeypatch):
-    import app.photos as photos
+    import app.records.photos as photos
 
     def broken(image):
         raise struct.error("bad EXIF")

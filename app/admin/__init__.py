@@ -4,8 +4,8 @@ from functools import wraps
 from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
 
-from ..models import Listing
-from ..rendering import render
+from app.models import Listing
+from app.web.rendering import render
 
 bp = Blueprint("admin", __name__)
 
@@ -53,8 +53,8 @@ def listing_for_user(listing_id: int) -> Listing:
 
 @bp.route("/")
 def dashboard():
-    from ..freshness import needs_confirmation
-    from ..listings import admin_listings
+    from app.records.freshness import needs_confirmation
+    from app.records.listings import admin_listings
     mine = admin_listings(current_user)
     counts = {
         "terbit": mine.where(Listing.is_published == True).count(),  # noqa: E712
@@ -63,17 +63,20 @@ def dashboard():
         "konfirmasi": needs_confirmation(current_user).count(),
     }
     recent = list(mine.limit(5))
-    from .reports import impact_context
+    from app.admin.reports import impact_context
     return render("admin/dashboard.html", counts=counts, recent=recent,
                   args=request.args, **impact_context(current_user, request.args))
 
 
-from . import listings  # noqa: E402,F401  (routes register on bp)
-from . import kiosk  # noqa: E402,F401
-from . import audit_log, backups  # noqa: E402,F401
-from . import users  # noqa: E402,F401
-from . import reports  # noqa: E402,F401
-from . import clients  # noqa: E402,F401
-from . import units  # noqa: E402,F401  (superadmin: /admin/unit)
-from . import transfers  # noqa: E402,F401  (import and export)
-from . import freshness  # noqa: E402,F401  (contacts to confirm)
+from app.admin import (  # noqa: E402,F401
+    audit_log,
+    backups,
+    clients,  # noqa: E402,F401
+    freshness,  # noqa: E402,F401  (contacts to confirm)
+    kiosk,  # noqa: E402,F401
+    listings,  # noqa: E402,F401  (routes register on bp)
+    reports,  # noqa: E402,F401
+    transfers,  # noqa: E402,F401  (import and export)
+    units,  # noqa: E402,F401  (superadmin: /admin/unit)
+    users,  # noqa: E402,F401
+)

@@ -6,10 +6,10 @@ import io
 from flask import Response, request
 from flask_babel import gettext as _
 
-from .. import audit
-from ..models import AuditEvent
-from ..rendering import render
-from . import bp, changes, superadmin_required
+from app.admin import bp, changes, superadmin_required
+from app.models import AuditEvent
+from app.records import audit
+from app.web.rendering import render
 
 PER_PAGE = 50
 FILTERS = ("pengguna", "tindakan", "entitas", "id", "dari", "sampai")

@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from .. import audit, backup
-from ..rendering import render
-from . import bp, superadmin_required
+from app.admin import bp, superadmin_required
+from app.operations import backup
+from app.records import audit
+from app.web.rendering import render
 
 
 class BackupForm(FlaskForm):

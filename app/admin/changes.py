@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.dates import format_datetime
 from flask import g
 
-from ..i18n import N_, current_language, translate
-from ..consent import METHODS
-from ..models import CONTACT_RELATIONS, ROLES, Category, Region
-from ..phones import display_phone
-from ..rendering import indonesian_date
+from app.models import CONTACT_RELATIONS, ROLES, Category, Region
+from app.records.consent import METHODS
+from app.records.phones import display_phone
+from app.web.i18n import N_, current_language, translate
+from app.web.rendering import indonesian_date
 
 try:
     WITA = ZoneInfo("Asia/Makassar")

@@ -5,21 +5,21 @@ import json
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from .. import clients as domain
-from .. import consent as consents
-from ..models import Client, Listing
-from ..publishing import public_listings
-from ..rendering import render
-from . import bp, editor_required
-from .forms import _channel
+from app.admin import bp, editor_required
+from app.admin.forms import _channel
+from app.directory.publishing import public_listings
+from app.models import Client, Listing
+from app.records import clients as domain
+from app.records import consent as consents
+from app.web.rendering import render
 
 
 class ConsentForm(FlaskForm):

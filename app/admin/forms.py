@@ -1,15 +1,15 @@
 """The listing entry form: client (internal), consent, and the public listing."""
 import datetime as dt
 
-from flask_wtf import FlaskForm
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..consent import CHANNELS, METHODS
-from ..models import CONTACT_RELATIONS, Category, Region
+from app.models import CONTACT_RELATIONS, Category, Region
+from app.records.consent import CHANNELS, METHODS
 
 REQUIRED = _l("Wajib diisi.")
 

@@ -4,11 +4,11 @@ import datetime as dt
 from flask import current_app, request
 from flask_login import current_user
 
-from .. import freshness as domain
-from ..phones import display_phone, whatsapp_url
-from ..rendering import render
-from . import bp
-from .listings import EmptyForm
+from app.admin import bp
+from app.admin.listings import EmptyForm
+from app.records import freshness as domain
+from app.records.phones import display_phone, whatsapp_url
+from app.web.rendering import render
 
 
 @bp.app_template_global("freshness_note")

@@ -7,12 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from .. import kiosk as domain
-from ..listings import set_featured
-from ..models import Listing
-from ..publishing import public_listings
-from ..rendering import is_fragment_request, render
-from . import bp, editor_required, listing_for_user
+from app.admin import bp, editor_required, listing_for_user
+from app.directory import kiosk as domain
+from app.directory.publishing import public_listings
+from app.models import Listing
+from app.records.listings import set_featured
+from app.web.rendering import is_fragment_request, render
 
 
 class IntervalForm(FlaskForm):

@@ -6,15 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from .. import listings as domain
-from ..i18n import N_
-from ..models import CONTACT_RELATIONS, Client, Listing
-from ..phones import display_phone, parse_phone
-from ..publishing import PublishError, adult_cutoff
-from ..rendering import is_fragment_request, render
-from . import bp, editor_required, listing_for_user
-from .forms import ListingForm
-
+from app.admin import bp, editor_required, listing_for_user
+from app.admin.forms import ListingForm
+from app.directory.publishing import PublishError, adult_cutoff
+from app.models import CONTACT_RELATIONS, Client, Listing
+from app.records import listings as domain
+from app.records.phones import display_phone, parse_phone
+from app.web.i18n import N_
+from app.web.rendering import is_fragment_request, render
 
 # The status filter's labels (listings.STATUSES), translated where shown: `_(label)`.
 STATUS_TEXTS = (N_("Semua"), N_("Terbit"), N_("Belum terbit"), N_("Sampah"))
@@ -110,7 +109,7 @@ def _save(form, listing, client):
     except PublishError as exc:
         form.publish.errors = list(exc.problems)
     except domain.ConflictError as exc:
-        from .changes import conflict_panel
+        from app.admin.changes import conflict_panel
         # The form keeps the admin's input; with the stored version, Simpan now saves the merge.
         form.version.data = str(exc.version)
         form.conflict = conflict_panel(form, exc, photo_dropped=bool(photo_bytes))

@@ -7,11 +7,12 @@ from flask import Response, abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import charts, reports, stats
-from ..errors import error_page
-from ..models import Unit
-from ..rendering import render
-from . import bp
+from app.admin import bp
+from app.directory import stats
+from app.models import Unit
+from app.office import charts, reports
+from app.web.errors import error_page
+from app.web.rendering import render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from .. import exporting, importing, pending_imports
-from ..i18n import N_
-from ..listings import STATUSES
-from ..rendering import render
-from ..spreadsheets import TableError, read_table
-from . import bp, editor_required
-from .listings import EmptyForm
+from app.admin import bp, editor_required
+from app.admin.listings import EmptyForm
+from app.office import exporting, importing, pending_imports
+from app.office.spreadsheets import TableError, read_table
+from app.records.listings import STATUSES
+from app.web.i18n import N_
+from app.web.rendering import render
 
 PREVIEW_ROWS = 50  # rows of the file shown under the problems
 SHOWN_PROBLEMS = 500

@@ -7,18 +7,23 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from playhouse.flask_utils import get_object_or_404
-from wtforms import (BooleanField, HiddenField, IntegerField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import units as domain
-from ..kiosk import MAX_INTERVAL, MIN_INTERVAL
-from ..models import Unit
-from ..rendering import render
-from . import bp, superadmin_required
-
+from app.admin import bp, superadmin_required
+from app.directory.kiosk import MAX_INTERVAL, MIN_INTERVAL
+from app.models import Unit
+from app.records import units as domain
+from app.web.rendering import render
 
 
 class UnitForm(FlaskForm):

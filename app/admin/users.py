@@ -10,13 +10,11 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from .. import accounts, sessions, twofactor
-from ..i18n import N_
-from ..models import ROLES, Unit, User
-from ..rendering import is_fragment_request, render
-from . import bp, superadmin_required
-
-
+from app.admin import bp, superadmin_required
+from app.models import ROLES, Unit, User
+from app.security import accounts, sessions, twofactor
+from app.web.i18n import N_
+from app.web.rendering import is_fragment_request, render
 
 # The role names (models.ROLES), translated where shown.
 ROLE_TEXTS = (N_("Superadmin"), N_("Admin"), N_("Peninjau"))

@@ -10,13 +10,14 @@ import re
 from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from .. import csrf, opendata
-from ..errors import texts
-from ..opendata_csv import services_csv
-from ..security import NUL_MESSAGE
-from ..sharing import absolute_url
-from ..units import all_units, has_many_units
-from .openapi import openapi_document
+from app import csrf
+from app.api.openapi import openapi_document
+from app.directory.sharing import absolute_url
+from app.opendata import hsds as opendata
+from app.opendata.csv_feed import services_csv
+from app.records.units import all_units, has_many_units
+from app.web.errors import texts
+from app.web.headers import NUL_MESSAGE
 
 bp = Blueprint("api", __name__)
 

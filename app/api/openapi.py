@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of the open-data API (/api/v1/openapi.json)."""
-from ..opendata import DEFAULT_PER_PAGE, HSDS_VERSION, MAX_PAGE, MAX_PER_PAGE, TAXONOMY
-from ..search import MAX_QUERY_CHARS
+from app.directory.search import MAX_QUERY_CHARS
+from app.opendata.hsds import DEFAULT_PER_PAGE, HSDS_VERSION, MAX_PAGE, MAX_PER_PAGE, TAXONOMY
 
 STRING = {"type": "string"}
 NULLABLE = {"type": ["string", "null"]}

@@ -2,12 +2,12 @@
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from .. import accounts, sessions, twofactor
-from ..errors import error_page
-from ..i18n import translate
-from ..rendering import render
-from ..seed import ensure_default_unit
-from .forms import CodeForm, LoginForm, SetupForm
+from app.auth.forms import CodeForm, LoginForm, SetupForm
+from app.operations.seed import ensure_default_unit
+from app.security import accounts, sessions, twofactor
+from app.web.errors import error_page
+from app.web.i18n import translate
+from app.web.rendering import render
 
 bp = Blueprint("auth", __name__)
 
@@ -113,4 +113,4 @@ def setup(token):
     return render("auth/setup.html", form=form, error=error)
 
 
-from . import account  # noqa: E402,F401  (own-account pages register on bp)
+from app.auth import account  # noqa: E402,F401  (own-account pages register on bp)

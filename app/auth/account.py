@@ -3,17 +3,17 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from .. import accounts, sessions, twofactor
-from ..i18n import translate
-from ..rendering import render
-from . import _free_failures, bp
-from .forms import ChangePasswordForm, CodeForm, CurrentPasswordForm
+from app.auth import _free_failures, bp
+from app.auth.forms import ChangePasswordForm, CodeForm, CurrentPasswordForm
+from app.security import accounts, sessions, twofactor
+from app.web.i18n import translate
+from app.web.rendering import render
 
 
 def _qr(text: str) -> Markup:
     """Return an inline SVG QR code of `text` (the shared helper when it is there)."""
     try:
-        from ..sharing import qr_svg
+        from app.directory.sharing import qr_svg
     except ImportError:
         import segno
         return Markup(segno.make(text, error="m").svg_inline(scale=4))

@@ -1,10 +1,10 @@
 """Forms of the login, setup and own-account pages."""
-from flask_wtf import FlaskForm
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..accounts import MAX_PASSWORD, MIN_PASSWORD
+from app.security.accounts import MAX_PASSWORD, MIN_PASSWORD
 
 NEW_PASSWORD_HINT = _l("Minimal %(min)s karakter. Kalimat pendek yang mudah Anda ingat "
                        "lebih aman daripada kata acak yang pendek. Tidak boleh kata sandi umum.",

@@ -2,11 +2,11 @@
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
 from playhouse.flask_utils import get_object_or_404
 
-from .. import stats
-from ..directory import SearchFilters, find_public, public_listing, region_choices
-from ..models import Category, Listing
-from ..publishing import public_listings
-from ..rendering import render
+from app.directory import stats
+from app.directory.browse import SearchFilters, find_public, public_listing, region_choices
+from app.directory.publishing import public_listings
+from app.models import Category, Listing
+from app.web.rendering import render
 
 bp = Blueprint("public", __name__)
 
@@ -15,7 +15,7 @@ bp = Blueprint("public", __name__)
 @bp.route("/u/<unit_slug>/")
 def home():
     """The national directory (with a unit filter), or one office's at /u/<slug>/."""
-    from .units import current_unit, unit_page_context
+    from app.public.units import current_unit, unit_page_context
     unit = current_unit()
     filters = SearchFilters.from_args(request.args, **({"unit": unit.slug} if unit else {}))
     page = find_public(filters, current_app.config["PAGE_SIZE"])
@@ -33,7 +33,7 @@ def listing_detail(listing_id, slug=None):
     if request.path != listing.url:
         return redirect(listing.url, 301)
     stats.count_request(request, listing.id, "view")  # before any 304: a revalidation is a view
-    from .units import listing_office  # the footer names the listing's own office
+    from app.public.units import listing_office  # the footer names the listing's own office
     return render("public/detail.html", listing=listing, **listing_office(listing.id))
 
 
@@ -56,8 +56,10 @@ def photo(name):
     response = send_from_directory(current_app.config["UPLOAD_DIR"], name)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
-from . import kiosk  # noqa: E402,F401  (routes register on bp)
-from . import units  # noqa: E402,F401  (/u/<unit-slug>/...)
-from . import sharing  # noqa: E402,F401
-from . import pages  # noqa: E402,F401
-from . import contact  # noqa: E402,F401
+from app.public import (
+    contact,  # noqa: E402,F401
+    kiosk,  # noqa: E402,F401  (routes register on bp)
+    pages,  # noqa: E402,F401
+    sharing,  # noqa: E402,F401
+    units,  # noqa: E402,F401  (/u/<unit-slug>/...)
+)

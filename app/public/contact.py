@@ -5,9 +5,9 @@ URLs cannot be used to send anyone elsewhere; a listing that is not public is a 
 """
 from flask import abort, redirect, request
 
-from .. import stats
-from ..directory import public_listing
-from . import bp
+from app.directory import stats
+from app.directory.browse import public_listing
+from app.public import bp
 
 
 def _counted_redirect(listing_id: int, target: str, kind: str):

@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 from flask import g, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 
-from ..kiosk import next_slide
-from ..seed import ensure_default_unit
-from ..sharing import absolute_url, qr_svg
-from . import bp
+from app.directory.kiosk import next_slide
+from app.directory.sharing import absolute_url, qr_svg
+from app.operations.seed import ensure_default_unit
+from app.public import bp
 
 WITA = ZoneInfo("Asia/Makassar")
 TEMPLATE = "public/kiosk.html"

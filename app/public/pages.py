@@ -2,9 +2,9 @@
 from flask import current_app, render_template
 from flask_babel import gettext
 
-from ..consent import CHANNELS, SCOPES
-from ..i18n import N_
-from . import bp
+from app.public import bp
+from app.records.consent import CHANNELS, SCOPES
+from app.web.i18n import N_
 
 NEVER_PUBLIC = [
     N_("tindak pidana, putusan, lama hukuman dan nomor register"),

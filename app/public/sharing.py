@@ -9,14 +9,23 @@ from pathlib import Path
 from flask import Response, abort, current_app, render_template, request, url_for
 from playhouse.flask_utils import get_object_or_404
 
-from ..directory import public_listing
-from ..models import Category, Listing, Unit
-from ..publishing import public_listings
-from ..sharing import (SitemapEntry, absolute_url, category_listings, qr_svg, robots_txt,
-                       share_card_png, short_description, sitemap_entries, sitemap_xml,
-                       web_manifest)
-from . import bp
-from .units import listing_office, listing_units, office_context
+from app.directory.browse import public_listing
+from app.directory.publishing import public_listings
+from app.directory.sharing import (
+    SitemapEntry,
+    absolute_url,
+    category_listings,
+    qr_svg,
+    robots_txt,
+    share_card_png,
+    short_description,
+    sitemap_entries,
+    sitemap_xml,
+    web_manifest,
+)
+from app.models import Category, Listing, Unit
+from app.public import bp
+from app.public.units import listing_office, listing_units, office_context
 
 # The kiosk and the flyers draw QR codes in templates.
 bp.add_app_template_global(qr_svg, "qr_svg")

@@ -9,9 +9,9 @@ unit's page stay on that unit without the templates knowing.
 from flask import abort, current_app, g, send_from_directory
 from flask_babel import gettext
 
-from ..models import Listing, Unit
-from ..units import all_units, has_many_units, unit_by_slug
-from . import bp
+from app.models import Listing, Unit
+from app.public import bp
+from app.records.units import all_units, has_many_units, unit_by_slug
 
 
 @bp.url_value_preprocessor

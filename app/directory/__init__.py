@@ -1,0 +1,1 @@
+"""The public directory: what the public may see, search, results, kiosk, sharing, counts."""

@@ -1,0 +1,197 @@
+"""The public directory: filters, search results, one listing."""
+from dataclasses import dataclass, field
+
+from peewee import JOIN
+
+from app.db import database, is_sqlite
+from app.directory import search
+from app.directory.publishing import PublicListing, public_listings, to_public
+from app.directory.search import MAX_QUERY_CHARS, filter_and_rank
+from app.models import Category, Listing, Region, Unit
+
+
+@dataclass
+class SearchFilters:
+    q: str = ""
+    category: str = ""  # category slug
+    kabupaten: str = ""
+    kecamatan: str = ""  # region code
+    page: int = 1
+    unit: str = ""  # unit slug
+
+    @classmethod
+    def from_args(cls, args, **fixed):
+        """Read filters from a query string; anything malformed is simply ignored."""
+        try:
+            page = max(int(args.get("hal", 1)), 1)
+        except (TypeError, ValueError):
+            page = 1
+        values = dict(q=(args.get("q") or "")[:MAX_QUERY_CHARS].strip(),
+                      category=(args.get("kategori") or "")[:80],
+                      kabupaten=(args.get("kabupaten") or "")[:80],
+                      kecamatan=(args.get("kecamatan") or "")[:20], page=min(page, 1000),
+                      unit=(args.get("unit") or "")[:60])
+        values.update(fixed)
+        return cls(**values)
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for a link to these filters (with changes)."""
+        current = {"q": self.q, "kategori": self.category, "kabupaten": self.kabupaten,
+                   "kecamatan": self.kecamatan, "hal": self.page, "unit": self.unit}
+        current.update(changes)
+        return {k: v for k, v in current.items() if v and not (k == "hal" and v == 1)}
+
+
+@dataclass
+class ResultPage:
+    items: list[PublicListing]
+    total: int  # exact, or (COUNT_CAP in whole pages) + 1 when `more`
+    page: int
+    pages: int
+    filters: SearchFilters = field(repr=False, default=None)
+    more: bool = False  # more than COUNT_CAP matches: "lebih dari 200 jasa"
+
+
+COUNT_CAP = 200  # counted no further: ten pages of twenty is as far as anyone reads
+SMALL = 600  # candidate sets up to this size are ranked whole, larger ones walked
+NEWEST = (Listing.updated_at.desc(), Listing.id.desc())
+WALK_INDEX = "listing_updated_at"
+
+
+def _visible(filters: SearchFilters, today=None, channels=()):
+    """The public query (every privacy rule: publishing.py) narrowed by the form's filters."""
+    query = public_listings(today, channels=channels)
+    if filters.unit:
+        query = query.where(Listing.unit.in_(Unit.select(Unit.id).where(Unit.slug == filters.unit)))
+    if filters.category:
+        query = query.where(Category.slug == filters.category)
+    if filters.kecamatan:
+        query = query.where(Region.code == filters.kecamatan)
+    elif filters.kabupaten:
+        query = query.where(Region.kabupaten == filters.kabupaten)
+    return query
+
+
+def matching_listings(filters: SearchFilters, today=None, channels=()):
+    """Public listings matching the form's filters and words, ranked as the site shows them."""
+    return filter_and_rank(_visible(filters, today, channels), Listing, filters.q)
+
+
+def _filter_tags(filters: SearchFilters) -> list[str]:
+    """The search index's words for the form's filters (search.filter_terms)."""
+    def id_of(model, *where):
+        found = model.select(model.id).where(*where).first()
+        return found.id if found else 0  # no such slug: a word no listing carries
+    return search.filter_terms(
+        unit_id=id_of(Unit, Unit.slug == filters.unit) if filters.unit else None,
+        category_id=(id_of(Category, Category.slug == filters.category)
+                     if filters.category else None),
+        region_id=(id_of(Region, Region.code == filters.kecamatan)
+                   if filters.kecamatan else None),
+        kabupaten=filters.kabupaten if filters.kabupaten and not filters.kecamatan else None)
+
+
+def _count_to(query, limit: int) -> int:
+    """How many rows `query` has, counting no further than `limit`."""
+    return query.select(Listing.id).order_by().limit(limit).count()
+
+
+def _ranked_ids(query, limit: int, offset: int = 0, walk: bool = False) -> list[int]:
+    """Ids of `query` in its order; `walk`: newest first along the updated_at index,
+    stopping when `limit` are found.
+
+    Without the hint SQLite would rather fetch every match and sort them: right for a
+    few hundred, 100 times slower for tens of thousands. PostgreSQL's planner decides
+    well by itself from its statistics.
+    """
+    query = query.select(Listing.id)
+    if walk:
+        query = query.order_by(*NEWEST)
+    sql, params = query.limit(limit).offset(offset).sql()
+    if walk and is_sqlite():
+        sql = sql.replace('FROM "listing" AS "t1"',
+                          f'FROM "listing" AS "t1" INDEXED BY "{WALK_INDEX}"', 1)
+    return [row[0] for row in database.execute_sql(sql, params)]
+
+
+def _rank_groups(filters: SearchFilters):
+    """The visible matches as disjoint groups in rank order, each with whether it is
+    small enough to rank whole (else it is walked newest first).
+
+    With words: the listings whose title matches, then the others. The search index
+    alone (words and filter terms) tells cheaply how big each group can be; a small
+    match set is one group, ranked whole by filter_and_rank's single query.
+    """
+    visible = _visible(filters)
+    q = filters.q if search.query_words(filters.q) else ""  # only punctuation: no words
+    tags = _filter_tags(filters)
+    if not q and not tags:
+        return [(visible, False)]  # the whole directory, newest first
+    everything = visible.where(Listing.id.in_(search.matching(q, tags=tags)))
+
+    def small(title_only=False):
+        return search.count_matching(q, title_only, tags, SMALL + 1) <= SMALL
+    if small():
+        return [(filter_and_rank(everything, Listing, q), True)]
+    if not q:
+        return [(everything, False)]
+    # A title match matches the whole expression too: the title group needs one list.
+    title = Listing.id.in_(search.matching(q, True, tags))
+    return [(visible.where(title).order_by(*NEWEST), small(title_only=True)),
+            (everything.where(~title), False)]
+
+
+def _by_id(ids):
+    """The listings just found visible, loaded for display; to_public applies the consent.
+
+    The full visibility query has just chosen these ids: repeating it costs more than
+    the rest of the search, so only the quick checks are repeated here.
+    """
+    return (Listing.select(Listing, Category, Region).join(Category)
+            .switch(Listing).join(Region, JOIN.LEFT_OUTER)
+            .where(Listing.id.in_(ids), Listing.is_published == True,  # noqa: E712
+                   Listing.deleted_at.is_null()))
+
+
+def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
+    """One page of public listings, ranked: title matches first, then newest.
+
+    Does only the work the page needs, so it stays fast with 100,000 listings: counts
+    stop after COUNT_CAP, and large groups are read in rank order until the page is full.
+    """
+    groups = _rank_groups(filters)
+    whole = [_ranked_ids(query, SMALL + 1) if small else None for query, small in groups]
+    cap = -(-COUNT_CAP // per_page) * per_page  # whole pages: the last one is full too
+    total, sizes = 0, []  # counted group by group, and no further than cap + 1
+    for (query, _), ranked in zip(groups, whole):
+        sizes.append(len(ranked) if ranked is not None else _count_to(query, cap + 1 - total))
+        total += sizes[-1]
+        if total > cap:
+            total = cap + 1
+            break
+    more = total > cap
+    pages = max((min(total, cap) + per_page - 1) // per_page, 1)
+    page = min(filters.page, pages)
+    start, stop = (page - 1) * per_page, page * per_page
+    ids, before = [], 0  # `before`: how many listings the earlier groups hold
+    for (query, _), ranked, size in zip(groups, whole, sizes):
+        first, last = max(start - before, 0), min(stop - before, size)
+        if first < last:  # this group holds part of the page
+            ids += ranked[first:last] if ranked is not None else _ranked_ids(
+                query, last - first, first, walk=True)
+        before += size
+    rows = {x.id: x for x in to_public(_by_id(ids))} if ids else {}
+    return ResultPage([rows[i] for i in ids if i in rows], total, page, pages, filters, more)
+
+
+def public_listing(listing_id: int) -> PublicListing | None:
+    found = to_public(public_listings().where(Listing.id == listing_id))
+    return found[0] if found else None
+
+
+def region_choices() -> dict[str, list[Region]]:
+    """Kecamatan grouped by kabupaten, for the filter form."""
+    groups = {}
+    for region in Region.select().order_by(Region.kabupaten, Region.kecamatan):
+        groups.setdefault(region.kabupaten, []).append(region)
+    return groups

@@ -1,0 +1,189 @@
+"""Who may be seen by the public, where, and the public view of a listing.
+
+Public pages receive `PublicListing` objects, never models: a template cannot
+reach the client record because the object does not carry it. The client's newest
+consent version decides what (scope) may be shown and where (channels).
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import url_for
+from peewee import JOIN, fn
+
+from app.models import Category, Client, Consent, Listing, Region
+from app.records.consent import CHANNELS, channels_of
+from app.records.freshness import visible_since
+from app.records.phones import display_phone, tel_url, whatsapp_url
+from app.web.i18n import translate
+
+ADULT_AGE = 18
+
+
+class PublishError(ValueError):
+    def __init__(self, problems):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def adult_cutoff(today: dt.date) -> dt.date:
+    """The latest birth date of someone who is 18 or older on `today`."""
+    try:
+        return today.replace(year=today.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - ADULT_AGE, day=28)
+
+
+def current_consent_id():
+    """Select the id of the newest consent of the outer query's client: the one in force."""
+    newest = Consent.alias()
+    return newest.select(fn.MAX(newest.id)).where(newest.client == Client.id)
+
+
+def public_listings(today: dt.date | None = None, channels=()):
+    """Listings the public may see today on the website, and on each of `channels` too.
+
+    Every rule of DESIGN.md is checked in this one query. The kecamatan is joined only
+    when the consent shows the area, so a kecamatan filter cannot reveal it either.
+    """
+    today = today or dt.date.today()
+    wanted = [getattr(Consent, f"channel_{c}") == True  # noqa: E712
+              for c in dict.fromkeys(("website", *channels)) if c in CHANNELS]
+    return (Listing.select(Listing, Category, Region)
+            .join(Client, on=(Listing.client == Client.id))
+            .join(Consent, on=((Consent.client == Client.id)
+                               & (Consent.id == current_consent_id())))
+            .switch(Listing).join(Category)
+            .switch(Listing).join(Region, JOIN.LEFT_OUTER,
+                                  on=((Listing.region == Region.id)
+                                      & (Consent.scope_area == True)))  # noqa: E712
+            .where(Listing.is_published == True,  # noqa: E712
+                   Listing.deleted_at.is_null(), Client.deleted_at.is_null(),
+                   Client.erased_at.is_null(),
+                   Listing.publish_until.is_null() | (Listing.publish_until >= today),
+                   Client.supervision_end_date.is_null() | (Client.supervision_end_date >= today),
+                   Client.birth_date.is_null(False), Client.birth_date <= adult_cutoff(today),
+                   Listing.last_confirmed_at >= visible_since(today),  # stale contact: off
+                   Consent.withdrawn_at.is_null(), Consent.given_on <= today,
+                   Consent.valid_until.is_null() | (Consent.valid_until >= today),
+                   *wanted))
+
+
+def family_consent_missing(listing: Listing) -> bool:
+    """True if a family member is the contact but their own consent is not recorded."""
+    return listing.contact_relation == "keluarga" and not (
+        (listing.family_consent_name or "").strip() and listing.family_consent_on
+        and (listing.family_consent_reference or "").strip())
+
+
+def publish_problems(listing: Listing, today: dt.date | None = None) -> list[str]:
+    """Return why this listing may not be published, in the requester's language (Indonesian
+    outside a request; empty = it may)."""
+    today = today or dt.date.today()
+    client = listing.client
+    problems = []
+    if listing.deleted_at or client.deleted_at:
+        problems.append(translate("Jasa ini ada di tempat sampah. Pulihkan dulu."))
+    if client.birth_date is None:
+        problems.append(translate("Tanggal lahir klien wajib diisi sebelum jasa diterbitkan."))
+    elif client.birth_date > adult_cutoff(today):
+        problems.append(translate("Klien belum berusia 18 tahun: jasa anak tidak boleh "
+                                  "diterbitkan (UU 11/2012 tentang Sistem Peradilan "
+                                  "Pidana Anak)."))
+    if client.supervision_end_date and client.supervision_end_date < today:
+        problems.append(translate("Masa bimbingan klien sudah berakhir."))
+    if client.erased_at:
+        problems.append(translate("Data pribadi klien ini sudah dihapus atas permintaannya: "
+                                  "jasanya tidak dapat diterbitkan lagi."))
+    consent = client.active_consent(today)
+    if consent is None:
+        problems.append(translate("Belum ada persetujuan klien yang berlaku. "
+                                  "Catat persetujuan dulu."))
+    else:
+        if not consent.channel_website:
+            problems.append(translate("Persetujuan klien tidak mencakup situs web, jadi jasa "
+                                      "ini tidak dapat diterbitkan."))
+        if listing.contact_relation == "klien" and not consent.scope_phone:
+            problems.append(translate("Persetujuan klien tidak mencakup nomor teleponnya."))
+    if family_consent_missing(listing):
+        problems.append(translate("Kontak jasa ini anggota keluarga klien: catat dulu "
+                                  "persetujuan anggota keluarga itu sendiri (nama, tanggal, "
+                                  "nomor formulir) untuk menampilkan nomor teleponnya."))
+    if listing.publish_until and listing.publish_until < today:
+        problems.append(translate("Masa tayang sudah lewat. Ubah tanggal akhir tayang."))
+    return problems
+
+
+@dataclass
+class PublicListing:
+    """Only what the client agreed to publish, and where it may be shown."""
+    id: int
+    url: str
+    title: str
+    category_name: str
+    category_slug: str
+    description: str
+    region_label: str
+    service_area: str
+    price_hint: str
+    working_hours: str
+    display_name: str
+    contact_name: str
+    phone_display: str
+    tel_url: str
+    whatsapp_url: str
+    thumb_url: str
+    thumb_width: int | None
+    thumb_height: int | None
+    photo_url: str
+    photo_width: int | None
+    photo_height: int | None
+    last_confirmed_at: dt.date
+    updated_at: dt.datetime
+    channels: frozenset = frozenset()  # keys of consent.CHANNELS; "website" always
+
+
+def consents_by_client(client_ids, today):
+    """Return the newest consent version of each client, if in force today, in one query."""
+    newest = (Consent.select(fn.MAX(Consent.id))
+              .where(Consent.client.in_(list(client_ids))).group_by(Consent.client))
+    return {c.client_id: c for c in Consent.select().where(Consent.id.in_(newest))
+            if c.is_valid_on(today)}
+
+
+def to_public(listings, today: dt.date | None = None) -> list[PublicListing]:
+    """Turn public Listing rows into PublicListing views, applying the consent's scope."""
+    today = today or dt.date.today()
+    listings = list(listings)
+    consents = consents_by_client({x.client_id for x in listings}, today)
+    views = []
+    for x in listings:
+        consent = consents.get(x.client_id)
+        if consent is None or not consent.channel_website:
+            continue
+        contact_ok = not family_consent_missing(x)  # a family member's own consent
+        phone_ok = (bool(x.phone) and contact_ok
+                    and (x.contact_relation != "klien" or consent.scope_phone))
+        photo_ok = bool(x.photo) and consent.scope_photo
+        greeting = f"Halo, saya melihat jasa \"{x.title}\" di Raja Kemas. Apakah masih tersedia?"
+        region = x.region if x.region_id and consent.scope_area else None
+        views.append(PublicListing(
+            id=x.id,
+            url=url_for("public.listing_detail", listing_id=x.id, slug=x.slug),
+            title=x.title, category_name=x.category.name, category_slug=x.category.slug,
+            description=x.description,
+            region_label=f"{region.kecamatan}, {region.kabupaten}" if region else "",
+            service_area=x.service_area if consent.scope_area else "",
+            price_hint=x.price_hint, working_hours=x.working_hours,
+            display_name=x.display_name if consent.scope_name else "",
+            contact_name=(x.contact_name if contact_ok
+                          and (x.contact_relation != "klien" or consent.scope_name) else ""),
+            phone_display=display_phone(x.phone) if phone_ok else "",
+            tel_url=tel_url(x.phone) if phone_ok else "",
+            whatsapp_url=whatsapp_url(x.phone, greeting) if phone_ok and x.phone_is_mobile else "",
+            thumb_url=url_for("public.photo", name=x.photo_thumb) if photo_ok else "",
+            thumb_width=x.thumb_width, thumb_height=x.thumb_height,
+            photo_url=url_for("public.photo", name=x.photo) if photo_ok else "",
+            photo_width=x.photo_width, photo_height=x.photo_height,
+            last_confirmed_at=x.last_confirmed_at, updated_at=x.updated_at,
+            channels=channels_of(consent)))
+    return views

@@ -1,0 +1,1 @@
+"""Office tools: spreadsheet import and export, reports and charts."""

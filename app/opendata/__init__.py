@@ -1,0 +1,1 @@
+"""Open data: the public listings shaped after Open Referral HSDS, as JSON and CSV."""

@@ -1,0 +1,1 @@
+"""Running an installation: migrations, seed data, backup and restore, moving to PostgreSQL."""

@@ -1,0 +1,1 @@
+"""The office's records: listings, clients, consent, units, photos, phones, audit, and who may see which."""

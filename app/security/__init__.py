@@ -1,0 +1,1 @@
+"""Who is logged in: accounts and passwords, sessions, two-factor login."""

@@ -1,0 +1,1 @@
+"""Web plumbing shared by every blueprint: rendering, errors, languages, caching, security headers, forms, pagination."""
