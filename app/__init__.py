@@ -2,17 +2,9 @@
 from pathlib import Path
 
 from flask import Flask
-from flask_compress import Compress
-from flask_login import LoginManager
-from flask_wtf.csrf import CSRFProtect
-from htmx_flask import Htmx
 
 from app.config import STATIC_DIR, TEMPLATE_DIR, instance_path, load_settings
-
-login_manager = LoginManager()
-csrf = CSRFProtect()
-compress = Compress()
-htmx = Htmx()
+from app.extensions import compress, csrf, htmx, login_manager
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -39,11 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     _prepare_database(app)
 
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Silakan masuk terlebih dahulu."
-    login_manager.login_message_category = "info"
     from app.security import sessions
-    sessions.init_app(app, login_manager)  # cookie flags, server-side session check
+    sessions.init_app(app, login_manager)  # login page and message, cookie flags, session check
     csrf.init_app(app)
     compress.init_app(app)
     from app.web import caching

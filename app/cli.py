@@ -4,7 +4,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from app.db import database
-from app.models import ROLES, Listing
+from app.models import ROLES
 from app.security import accounts
 
 

@@ -269,6 +269,3 @@ class AppSetting(BaseModel):
     key = CharField(unique=True)
     value = TextField(default="")
 
-
-ALL_MODELS = [Unit, User, Category, Region, Client, Consent, Listing, AuditEvent,
-              LoginFailure, SetupToken, DailyStat, UserSession, RecoveryCode, AppSetting]

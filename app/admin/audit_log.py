@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.admin import bp, changes, superadmin_required
 from app.models import AuditEvent
 from app.records import audit
+from app.web.pagination import paged
 from app.web.rendering import render
 
 PER_PAGE = 50
@@ -66,12 +67,7 @@ def _distinct(field):
 @superadmin_required
 def audit_index():
     f = read_filters(request.args)
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
-    query = filtered_events(f)
-    total = query.count()
-    rows = list(query.paginate(page, PER_PAGE))
-    return render("admin/audit.html", "results", rows=rows, total=total, page=page,
-                  pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), f=f,
+    return render("admin/audit.html", "results", **paged(filtered_events(f), PER_PAGE), f=f,
                   active={k: v for k, v in f.items() if v},
                   actions=_distinct(AuditEvent.action), entities=_distinct(AuditEvent.entity),
                   changes=changes)

@@ -2,16 +2,12 @@
 from flask import abort, current_app, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.admin import bp, superadmin_required
 from app.operations import backup
 from app.records import audit
+from app.web.forms import EmptyForm
 from app.web.rendering import render
-
-
-class BackupForm(FlaskForm):
-    """The "make a backup now" button: just the CSRF token."""
 
 
 def _problem() -> str:
@@ -28,13 +24,13 @@ def _problem() -> str:
 def backup_index():
     folder = backup.backup_dir(current_app)
     return render("admin/backups.html", archives=backup.list_archives(folder), folder=folder,
-                  problem=_problem(), form=BackupForm(), human_size=backup.human_size)
+                  problem=_problem(), form=EmptyForm(), human_size=backup.human_size)
 
 
 @bp.route("/cadangan", methods=["POST"])
 @superadmin_required
 def backup_create():
-    if not BackupForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         path = backup.run_backup(current_app._get_current_object(), user=current_user)

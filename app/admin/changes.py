@@ -10,8 +10,7 @@ from flask import g
 from app.models import CONTACT_RELATIONS, ROLES, Category, Region
 from app.records.consent import METHODS
 from app.records.phones import display_phone
-from app.web.i18n import N_, current_language, translate
-from app.web.rendering import indonesian_date
+from app.web.i18n import N_, current_language, tanggal, translate
 
 try:
     WITA = ZoneInfo("Asia/Makassar")
@@ -160,9 +159,9 @@ def readable(name: str, value, shorten: bool = False) -> str:
     if isinstance(value, dt.datetime) or (isinstance(value, str) and _ISO_TIME.match(value)):
         return wita(value)
     if isinstance(value, dt.date):
-        return indonesian_date(value)
+        return tanggal(value)
     if isinstance(value, str) and _ISO_DATE.match(value):
-        return indonesian_date(dt.date.fromisoformat(value))
+        return tanggal(dt.date.fromisoformat(value))
     text = str(value)
     return text[:LONG_TEXT] + "…" if shorten and len(text) > LONG_TEXT else text
 

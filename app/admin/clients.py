@@ -3,7 +3,7 @@ erasure and export. Every view of the record is audited."""
 import datetime as dt
 import json
 
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -19,6 +19,8 @@ from app.directory.publishing import public_listings
 from app.models import Client, Listing
 from app.records import clients as domain
 from app.records import consent as consents
+from app.web.forms import EmptyForm
+from app.web.pagination import paged
 from app.web.rendering import render
 
 
@@ -41,10 +43,6 @@ class ConsentForm(FlaskForm):
     channel_share = BooleanField(_channel("share"))
     channel_flyer = BooleanField(_channel("flyer"))
     channel_search = BooleanField(_channel("search"))
-
-
-class ConfirmForm(FlaskForm):
-    """A confirmation page's button: just the CSRF token."""
 
 
 class EraseForm(FlaskForm):
@@ -97,16 +95,11 @@ def _audit_entry_screen():
 @bp.route("/klien")
 def client_index():
     text = request.args.get("q", "")[:100]
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
-    per_page = current_app.config["PAGE_SIZE"]
-    query = domain.clients_for(current_user, text)
-    total = query.count()
-    rows = list(query.paginate(page, per_page))
-    latest = domain.latest_consents([c.id for c in rows])
-    statuses = {c.id: consents.status(c, latest.get(c.id)) for c in rows}
-    return render("admin/clients.html", rows=rows, statuses=statuses, labels=consents.STATUS_LABELS,
-                  total=total, page=page, pages=max((total + per_page - 1) // per_page, 1),
-                  q=text, today=dt.date.today())
+    listed = paged(domain.clients_for(current_user, text))
+    latest = domain.latest_consents([c.id for c in listed["rows"]])
+    statuses = {c.id: consents.status(c, latest.get(c.id)) for c in listed["rows"]}
+    return render("admin/clients.html", **listed, statuses=statuses,
+                  labels=consents.STATUS_LABELS, q=text, today=dt.date.today())
 
 
 @bp.route("/klien/<int:client_id>")
@@ -160,7 +153,7 @@ def client_consent(client_id):
 @editor_required
 def client_withdraw(client_id):
     client = _editable(client_id)
-    form = ConfirmForm()
+    form = EmptyForm()
     if request.method == "POST" and form.validate():
         ids = consents.withdraw(client, current_user)
         flash(ngettext("Persetujuan ditarik. %(num)s jasa berhenti tayang saat ini juga.",

@@ -4,7 +4,6 @@ import datetime as dt
 from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.admin import bp, editor_required, listing_for_user
 from app.admin.forms import ListingForm
@@ -12,15 +11,13 @@ from app.directory.publishing import PublishError, adult_cutoff
 from app.models import CONTACT_RELATIONS, Client, Listing
 from app.records import listings as domain
 from app.records.phones import display_phone, parse_phone
+from app.web.forms import EmptyForm
 from app.web.i18n import N_
+from app.web.pagination import paged
 from app.web.rendering import is_fragment_request, render
 
 # The status filter's labels (listings.STATUSES), translated where shown: `_(label)`.
 STATUS_TEXTS = (N_("Semua"), N_("Terbit"), N_("Belum terbit"), N_("Sampah"))
-
-
-class EmptyForm(FlaskForm):
-    """A button-only action: just the CSRF token."""
 
 
 @bp.route("/jasa")
@@ -29,14 +26,8 @@ def listing_index():
     if status not in domain.STATUSES:
         status = "semua"
     text = request.args.get("q", "")[:100]
-    page = request.args.get("hal", 1, type=int) or 1
-    page = max(page, 1)
-    query = domain.admin_listings(current_user, text, status)
-    per_page = current_app.config["PAGE_SIZE"]
-    total = query.count()
-    rows = list(query.paginate(page, per_page))
-    return render("admin/listings.html", "results", rows=rows, total=total, page=page,
-                  pages=max((total + per_page - 1) // per_page, 1), status=status, q=text,
+    return render("admin/listings.html", "results",
+                  **paged(domain.admin_listings(current_user, text, status)), status=status, q=text,
                   statuses=domain.STATUSES, form=EmptyForm())
 
 

@@ -7,10 +7,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.admin import bp, editor_required
-from app.admin.listings import EmptyForm
 from app.office import exporting, importing, pending_imports
 from app.office.spreadsheets import TableError, read_table
 from app.records.listings import STATUSES
+from app.web.forms import EmptyForm
 from app.web.i18n import N_
 from app.web.rendering import render
 

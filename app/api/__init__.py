@@ -10,9 +10,9 @@ import re
 from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from app import csrf
 from app.api.openapi import openapi_document
 from app.directory.sharing import absolute_url
+from app.extensions import csrf
 from app.opendata import hsds as opendata
 from app.opendata.csv_feed import services_csv
 from app.records.units import all_units, has_many_units

@@ -22,7 +22,7 @@ PENDING_KEY = "pending_2fa"  # {"user": id, "at": epoch seconds, "next": path}
 PENDING_SECONDS = 300  # the code must follow the password within 5 minutes
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute
 HTTPS_COOKIE_NAME = "__Host-raja_kemas"
-# Flask-Login's login_message (app/__init__.py), translated when flashed.
+# Flask-Login's login_message, translated when flashed; also the 401 page's text.
 LOGIN_MESSAGE = N_("Silakan masuk terlebih dahulu.")
 
 
@@ -169,8 +169,7 @@ def redirect_to(url: str, status: int = 302):
 
 def _unauthorized():
     """Send a signed-out visitor to the login page, saying why if their session ended."""
-    from app import login_manager
-    message = g.pop("session_end_message", None) or translate(str(login_manager.login_message))
+    message = g.pop("session_end_message", None) or translate(LOGIN_MESSAGE)
     flash(message, "info")
     if request.headers.get("HX-Request"):
         # The page the admin was on, not the fragment or POST endpoint that was called.
@@ -194,4 +193,7 @@ def init_app(app, login_manager) -> None:
         cfg["SESSION_COOKIE_DOMAIN"] = None
         cfg["SESSION_COOKIE_PATH"] = "/"
         cfg["REMEMBER_COOKIE_SECURE"] = True
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = LOGIN_MESSAGE
+    login_manager.login_message_category = "info"
     login_manager.unauthorized_handler(_unauthorized)

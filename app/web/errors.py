@@ -13,12 +13,13 @@ from markupsafe import escape
 from peewee import DataError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
+from app.security.sessions import LOGIN_MESSAGE
 from app.web.i18n import N_, translate
 from app.web.rendering import is_fragment_request
 
 MESSAGES = {
     400: (N_("Permintaan tidak dapat diproses"), N_("Ada yang tidak beres dengan isian atau tautan ini.")),
-    401: (N_("Perlu masuk"), N_("Silakan masuk terlebih dahulu.")),
+    401: (N_("Perlu masuk"), LOGIN_MESSAGE),
     403: (N_("Akses ditolak"), N_("Akun Anda tidak memiliki izin untuk halaman atau tindakan ini.")),
     404: (N_("Halaman tidak ditemukan"), N_("Halaman yang Anda cari tidak ada atau sudah tidak tayang.")),
     405: (N_("Tindakan tidak diizinkan"), N_("Cara membuka halaman ini tidak didukung.")),

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 from babel import dates
 from babel.numbers import format_currency
 from flask import Blueprint, has_request_context, redirect, request, url_for
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import get_locale, gettext
+
+from app.extensions import babel
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
@@ -23,8 +25,6 @@ TIMEZONE = "Asia/Makassar"  # WITA
 COOKIE = "lang"
 COOKIE_AGE = 365 * 24 * 3600
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-
-babel = Babel()
 
 
 def N_(text: str) -> str:

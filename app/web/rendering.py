@@ -30,15 +30,8 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_file_hash(path))
 
 
-def indonesian_date(value, pattern: str = "d MMMM y") -> str:
-    """28 Februari 2024 (28 February 2024 in English): Babel, current locale (app/i18n.py)."""
-    from app.web.i18n import tanggal
-    return tanggal(value, pattern)
-
-
 def init_app(app):
     app.jinja_env.globals["asset_url"] = asset_url
-    app.jinja_env.filters["tanggal"] = indonesian_date
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
