@@ -4,11 +4,16 @@ import secrets
 import time
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "static"
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
-DATA_DIR = Path(__file__).resolve().parent / "data"
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# A checkout (or editable install) has templates/, static/ and migrations/ beside app/;
+# a wheel carries copies of them inside the package (setup.py).
+BUNDLE = PACKAGE_DIR / "_bundle"
+ASSET_ROOT = BUNDLE if (BUNDLE / "templates").is_dir() else PROJECT_ROOT
+TEMPLATE_DIR = ASSET_ROOT / "templates"
+STATIC_DIR = ASSET_ROOT / "static"
+MIGRATIONS_DIR = ASSET_ROOT / "migrations"
+DATA_DIR = PACKAGE_DIR / "data"
 
 PREFIX = "RAJA_KEMAS_"
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
 
 from app.models import Listing
+from app.records import access
 from app.web.rendering import render
 
 bp = Blueprint("admin", __name__)
@@ -36,7 +37,7 @@ def superadmin_required(view):
     """Refuse everyone but superadmins on the server, whatever the page showed them."""
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if current_user.role != "superadmin":
+        if not access.is_superadmin(current_user):
             abort(403)
         return view(*args, **kwargs)
     return wrapped
@@ -44,9 +45,8 @@ def superadmin_required(view):
 
 def listing_for_user(listing_id: int) -> Listing:
     """Return a listing of the user's unit (any unit for a superadmin), else 404."""
-    listing = Listing.get_or_none(Listing.id == listing_id)
-    if listing is None or (current_user.role != "superadmin"
-                           and listing.unit_id != current_user.unit_id):
+    listing = access.listing_for(listing_id, current_user)
+    if listing is None:
         abort(404)
     return listing
 

@@ -17,6 +17,7 @@ from app.admin import bp, editor_required
 from app.admin.forms import _channel
 from app.directory.publishing import public_listings
 from app.models import Client, Listing
+from app.records import access
 from app.records import clients as domain
 from app.records import consent as consents
 from app.web.forms import EmptyForm
@@ -62,7 +63,7 @@ bp.add_app_template_global(consents.channels_of, "consent_channels")
 
 def _client(client_id: int) -> Client:
     """Return a client of the user's unit (any unit for a superadmin), else 404."""
-    client = domain.client_for(client_id, current_user)
+    client = access.client_for(client_id, current_user)
     if client is None:
         abort(404)
     return client
@@ -85,9 +86,9 @@ def _audit_entry_screen():
     client = None
     if request.endpoint == "admin.listing_edit":
         listing = Listing.get_or_none(Listing.id == request.view_args.get("listing_id"))
-        client = domain.client_for(listing.client_id, current_user) if listing else None
+        client = access.client_for(listing.client_id, current_user) if listing else None
     elif request.endpoint == "admin.listing_new" and request.args.get("klien", type=int):
-        client = domain.client_for(request.args.get("klien", type=int), current_user)
+        client = access.client_for(request.args.get("klien", type=int), current_user)
     if client is not None and not request.headers.get("HX-Request"):
         domain.record_view(client, current_user)
 

@@ -8,7 +8,8 @@ from flask_login import current_user
 from app.admin import bp, editor_required, listing_for_user
 from app.admin.forms import ListingForm
 from app.directory.publishing import PublishError, adult_cutoff
-from app.models import CONTACT_RELATIONS, Client, Listing
+from app.models import CONTACT_RELATIONS, Listing
+from app.records import access
 from app.records import listings as domain
 from app.records.phones import display_phone, parse_phone
 from app.web.forms import EmptyForm
@@ -128,9 +129,8 @@ def listing_new():
     client = None
     client_id = request.args.get("klien", type=int)
     if client_id:
-        client = Client.get_or_none(Client.id == client_id, Client.deleted_at.is_null())
-        if client is None or (current_user.role != "superadmin"
-                              and client.unit_id != current_user.unit_id):
+        client = access.client_for(client_id, current_user)
+        if client is None or client.deleted_at:
             abort(404)
     form = _listing_form(client=client)
     action = url_for("admin.listing_new", klien=client_id) if client_id else url_for("admin.listing_new")

@@ -10,6 +10,7 @@ from peewee import fn
 from app.directory import stats
 from app.directory.stats import Row, Totals, month_end, month_start
 from app.models import DailyStat, Listing, Unit
+from app.records import access
 from app.web.i18n import N_, current_language, translate
 
 MONTH_PATTERN = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
@@ -71,7 +72,7 @@ def scope_for(user, raw: str | None) -> Unit | None:
     Admins and viewers see their own unit only; asking for another one is a 404.
     """
     raw = (raw or "").strip()
-    if user.role != "superadmin":
+    if not access.is_superadmin(user):
         if raw and raw != str(user.unit_id):
             raise ReportError(translate("Unit tidak ditemukan."), 404)
         return Unit.get_by_id(user.unit_id)
@@ -87,7 +88,7 @@ def scope_for(user, raw: str | None) -> Unit | None:
 
 def unit_choices(user) -> list[Unit]:
     """Return the units a superadmin may choose between (empty when there is one or none)."""
-    if user.role != "superadmin":
+    if not access.is_superadmin(user):
         return []
     units = list(Unit.select().order_by(Unit.name))
     return units if len(units) > 1 else []

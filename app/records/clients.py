@@ -9,7 +9,7 @@ from peewee import JOIN, OperationalError, fn
 from app.db import database, is_sqlite
 from app.directory import search
 from app.models import AuditEvent, Category, Client, Consent, Listing, now
-from app.records import audit
+from app.records import access, audit
 from app.records.consent import latest_consent, unpublish_all
 from app.records.photos import delete_photo_files
 from app.web.i18n import translate
@@ -23,8 +23,7 @@ def clients_for(user, text: str = ""):
              .join(Listing, JOIN.LEFT_OUTER,
                    on=((Listing.client == Client.id) & Listing.deleted_at.is_null()))
              .group_by(Client.id))
-    if user.role != "superadmin":
-        query = query.where(Client.unit == user.unit_id)
+    query = access.scoped(query, user, Client.unit)
     text = (text or "").strip()[:100]
     if text:
         query = query.where(Client.full_name ** f"%{text}%"
@@ -37,14 +36,6 @@ def latest_consents(client_ids) -> dict:
     newest = (Consent.select(fn.MAX(Consent.id)).where(Consent.client.in_(list(client_ids)))
               .group_by(Consent.client))
     return {c.client_id: c for c in Consent.select().where(Consent.id.in_(newest))}
-
-
-def client_for(client_id: int, user) -> Client | None:
-    """Return the client if the user's unit holds it (any for a superadmin), else None."""
-    client = Client.get_or_none(Client.id == client_id)
-    if client is None or (user.role != "superadmin" and client.unit_id != user.unit_id):
-        return None
-    return client
 
 
 def record_view(client: Client, user) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 
 from app.models import Client, Listing
+from app.records import access
 from app.web.i18n import tanggal, translate
 
 DEFAULT_DAYS = 90
@@ -38,9 +39,7 @@ def needs_confirmation(user, today: dt.date | None = None):
              .where(Listing.is_published == True,  # noqa: E712
                     Listing.deleted_at.is_null(), Client.deleted_at.is_null(),
                     Listing.last_confirmed_at < stale_before(today)))
-    if user.role != "superadmin":
-        query = query.where(Listing.unit == user.unit_id)
-    return query.order_by(Listing.last_confirmed_at, Listing.id)
+    return access.scoped(query, user, Listing.unit).order_by(Listing.last_confirmed_at, Listing.id)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from app.db import database
 from app.directory import search
 from app.directory.publishing import PublishError, publish_problems
 from app.models import Client, Consent, Listing, now
-from app.records import audit
+from app.records import access, audit
 from app.records import consent as consent_domain
 from app.records.phones import parse_phone
 from app.records.photos import delete_photo_files, store_photo
@@ -280,9 +280,7 @@ STATUSES = {"semua": N_("Semua"), "terbit": N_("Terbit"), "draf": N_("Belum terb
 
 def admin_listings(user, text: str = "", status: str = "semua"):
     """Listings an admin may see, filtered by their words and a status."""
-    query = Listing.select(Listing, Client).join(Client)
-    if user.role != "superadmin":
-        query = query.where(Listing.unit == user.unit_id)
+    query = access.scoped(Listing.select(Listing, Client).join(Client), user, Listing.unit)
     if status == "sampah":
         query = query.where(Listing.deleted_at.is_null(False))
     else:

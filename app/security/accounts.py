@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.config import DATA_DIR
 from app.db import database
 from app.models import ROLES, LoginFailure, SetupToken, User, now
-from app.records import audit
+from app.records import access, audit
 from app.security import sessions
 from app.web.i18n import translate
 
@@ -99,7 +99,7 @@ def create_user(unit, username: str, password: str, role: str = "admin",
 
 def _leaves_no_superadmin(user: User, role: str, enabled: bool) -> bool:
     """True if this change would leave no enabled superadmin to manage accounts."""
-    if user.role != "superadmin" or not user.is_enabled or (role == "superadmin" and enabled):
+    if not access.is_superadmin(user) or not user.is_enabled or (role == "superadmin" and enabled):
         return False
     others = User.select().where(User.role == "superadmin", User.is_enabled == True,  # noqa: E712
                                  User.id != user.id)
