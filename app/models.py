@@ -1,4 +1,7 @@
-"""The entities of DESIGN.md. Names are English; what people read is Indonesian."""
+"""The entities: units, users, clients, consents, listings, categories, regions, audit.
+
+Names are English; what people read is Indonesian.
+"""
 import datetime as dt
 
 from flask_login import UserMixin

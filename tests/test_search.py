@@ -1,4 +1,4 @@
-"""Search as DESIGN.md asks: affixes, prefixes, synonyms, ranking, hostile text."""
+"""Search as the office needs it: affixes, prefixes, synonyms, ranking, hostile text."""
 import datetime as dt
 
 import pytest

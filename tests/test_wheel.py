@@ -1,6 +1,7 @@
 """A wheel that installs: built from the checkout, installed into a fresh virtual
 environment, `raja-kemas serve` from an empty folder serves pages, CSS and JS."""
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,9 +27,14 @@ def _get(url: str) -> tuple[int, bytes]:
 
 @pytest.mark.sqlite_only
 def test_wheel_installs_and_serves_from_an_empty_folder(tmp_path):
+    # Built from a copy: setuptools leaves build/ behind, and a stale one would hide a
+    # file the wheel misses.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "instance", "screenshots", "*.egg-info", "__pycache__", ".*cache"))
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "-w", str(wheels), str(ROOT)], check=True)
+                    "--no-build-isolation", "-w", str(wheels), str(source)], check=True)
     wheel = next(wheels.glob("raja_kemas-*.whl"))
     # The dependencies come from this interpreter's site-packages; the app only from the wheel.
     venv = tmp_path / "venv"

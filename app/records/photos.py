@@ -26,7 +26,7 @@ HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"
 FULL_SIZE = 1200  # longest side of the stored photo
 # Thumbnails: public cards show them cropped to 88x88 CSS px, so a longest side of 320 is
 # sharp up to 2.7x pixel density. The quality steps down until the file fits
-# THUMB_MAX_BYTES (DESIGN.md, "Light": photo thumbnails <= 30 KB), whatever the photo.
+# THUMB_MAX_BYTES (light pages: photo thumbnails <= 30 KB), whatever the photo.
 THUMB_SIZE = 320
 THUMB_QUALITIES = (70, 62, 54, 46, 38)
 THUMB_MAX_BYTES = 28 * 1024
