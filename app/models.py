@@ -50,10 +50,10 @@ class Unit(BaseModel):
         return max(round(self.logo_width * height / self.logo_height), 1), height
 
 
-ROLES = {
-    "superadmin": "Superadmin",
-    "admin": "Admin",
-    "viewer": "Peninjau",
+ROLES = {  # labels translated where shown
+    "superadmin": N_("Superadmin"),
+    "admin": N_("Admin"),
+    "viewer": N_("Peninjau"),
 }
 
 

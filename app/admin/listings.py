@@ -13,12 +13,8 @@ from app.records import access
 from app.records import listings as domain
 from app.records.phones import display_phone, parse_phone
 from app.web.forms import EmptyForm
-from app.web.i18n import N_
 from app.web.pagination import paged
 from app.web.rendering import is_fragment_request, render
-
-# The status filter's labels (listings.STATUSES), translated where shown: `_(label)`.
-STATUS_TEXTS = (N_("Semua"), N_("Terbit"), N_("Belum terbit"), N_("Sampah"))
 
 
 @bp.route("/jasa")

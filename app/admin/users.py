@@ -13,11 +13,7 @@ from wtforms.validators import DataRequired, Length
 from app.admin import bp, superadmin_required
 from app.models import ROLES, Unit, User
 from app.security import accounts, sessions, twofactor
-from app.web.i18n import N_
 from app.web.rendering import is_fragment_request, render
-
-# The role names (models.ROLES), translated where shown.
-ROLE_TEXTS = (N_("Superadmin"), N_("Admin"), N_("Peninjau"))
 
 
 class UserForm(FlaskForm):
