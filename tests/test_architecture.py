@@ -7,6 +7,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 BLUEPRINTS = {"admin", "auth", "public", "api"}
 DOMAIN = {"web", "directory", "records", "office", "security", "operations", "opendata"}
+TEMPLATES = APP.parent / "templates"
 ROOT_MODULES = {p.stem for p in APP.glob("*.py")} | {p.name for p in APP.iterdir() if p.is_dir()}
 
 
@@ -49,7 +50,8 @@ def test_only_the_access_module_compares_roles():
     """Besides User.can_edit (what a role may do), only records/access.py reads roles."""
     comparison = re.compile(r"\b[a-z_]+\.role\s*(==|!=)|\.role\s+(not\s+)?in\b")
     found = [f"{path.relative_to(APP.parent)}:{n}"
-             for path in APP.rglob("*.py") if path.name not in ("access.py", "models.py")
+             for path in [*APP.rglob("*.py"), *TEMPLATES.rglob("*.html")]
+             if path.name not in ("access.py", "models.py")
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if comparison.search(line)]
     assert not found, found

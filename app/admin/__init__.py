@@ -33,6 +33,9 @@ def editor_required(view):
     return wrapped
 
 
+bp.add_app_template_global(access.is_superadmin, "is_superadmin")
+
+
 def superadmin_required(view):
     """Refuse everyone but superadmins on the server, whatever the page showed them."""
     @wraps(view)
