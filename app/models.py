@@ -250,6 +250,26 @@ class DailyStat(BaseModel):
         indexes = ((("listing", "day"), True),)
 
 
+class ProblemReport(BaseModel):
+    """A visitor's report that a listing is wrong. Moderated by the listing's office; never
+    shown on a public page, export or API."""
+    listing = ForeignKeyField(Listing, backref="problem_reports", on_delete="CASCADE")
+    reason = CharField()  # records/problem_reports.REASONS
+    note = TextField(default="")
+    reporter_contact = CharField(default="")  # optional; cleared when the report is resolved
+    created_at = DateTimeField(default=now, index=True)
+    resolved_at = DateTimeField(null=True, index=True)
+    resolution = CharField(default="")  # records/problem_reports.RESOLUTIONS
+    resolved_by = ForeignKeyField(User, null=True, on_delete="SET NULL")
+
+
+class PublicFormUse(BaseModel):
+    """One use of a public form by an address (as a keyed hash), for a per-address limit
+    that holds across processes. Rows older than a day are removed."""
+    key = CharField(index=True)
+    created_at = DateTimeField(default=now, index=True)
+
+
 class UserSession(BaseModel):
     """One signed-in browser; the cookie holds only a random id whose hash is stored here."""
     token_hash = CharField(unique=True)

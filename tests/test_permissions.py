@@ -39,6 +39,7 @@ PREFIXES = {
     "/admin/kios": READ,  # kiosk settings: viewers see them, editors change them
     "/admin/perlu-konfirmasi": READ,  # listings whose contact needs confirming
     "/admin/laporan": READ,  # reports: what a viewer is for
+    "/admin/laporan-masalah": READ,  # the public's problem reports; closing one is a POST
     "/admin/ekspor": READ,  # listing export (the client export: see CONCRETE)
     "/admin/impor": READ,  # the import page and its templates; uploading is a POST
     "/admin/impor/<token>": EDITOR,  # a pending import: preview and confirm

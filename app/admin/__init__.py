@@ -58,12 +58,14 @@ def listing_for_user(listing_id: int) -> Listing:
 def dashboard():
     from app.records.freshness import needs_confirmation
     from app.records.listings import admin_listings
+    from app.records.problem_reports import open_reports
     mine = admin_listings(current_user)
     counts = {
         "terbit": mine.where(Listing.is_published == True).count(),  # noqa: E712
         "draf": mine.where(Listing.is_published == False).count(),  # noqa: E712
         "sampah": admin_listings(current_user, status="sampah").count(),
         "konfirmasi": needs_confirmation(current_user).count(),
+        "laporan": open_reports(current_user).count(),
     }
     recent = list(mine.limit(5))
     from app.admin.reports import impact_context
@@ -78,6 +80,7 @@ from app.admin import (  # noqa: E402,F401
     freshness,  # noqa: E402,F401  (contacts to confirm)
     kiosk,  # noqa: E402,F401
     listings,  # noqa: E402,F401  (routes register on bp)
+    problem_reports,  # noqa: E402,F401  (reports from the public)
     reports,  # noqa: E402,F401
     transfers,  # noqa: E402,F401  (import and export)
     units,  # noqa: E402,F401  (superadmin: /admin/unit)

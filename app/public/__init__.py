@@ -60,6 +60,7 @@ from app.public import (
     contact,  # noqa: E402,F401
     kiosk,  # noqa: E402,F401  (routes register on bp)
     pages,  # noqa: E402,F401
+    report,  # noqa: E402,F401  (Laporkan masalah)
     sharing,  # noqa: E402,F401
     units,  # noqa: E402,F401  (/u/<unit-slug>/...)
 )

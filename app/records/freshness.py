@@ -34,12 +34,16 @@ def visible_since(today: dt.date | None = None) -> dt.date:
 
 
 def needs_confirmation(user, today: dt.date | None = None):
-    """Published listings of the user's unit (all for a superadmin) to confirm, oldest first."""
+    """Published listings of the user's unit (all for a superadmin) to confirm: first those
+    the public reported as a wrong number several times, then the oldest confirmations."""
+    from app.records.problem_reports import wrong_number_listings  # it builds on publishing
+    reported = Listing.id.in_(wrong_number_listings())
     query = (Listing.select(Listing, Client).join(Client)
              .where(Listing.is_published == True,  # noqa: E712
                     Listing.deleted_at.is_null(), Client.deleted_at.is_null(),
-                    Listing.last_confirmed_at < stale_before(today)))
-    return access.scoped(query, user, Listing.unit).order_by(Listing.last_confirmed_at, Listing.id)
+                    (Listing.last_confirmed_at < stale_before(today)) | reported))
+    return access.scoped(query, user, Listing.unit).order_by(
+        reported.desc(), Listing.last_confirmed_at, Listing.id)
 
 
 @dataclass
