@@ -45,6 +45,9 @@ DEFAULTS = {
                   else int(raw.strip().lower() in ("true", "yes", "ya", "on"))),
     "SESSION_IDLE_MINUTES": (30, int),  # signed out after this long without a request
     "SESSION_MAX_HOURS": (12, int),  # signed out this long after login, however active
+    # Sites allowed to show /sematkan in an <iframe>, e.g. "https://bapaspolewali.id";
+    # several separated by spaces or commas (web/headers.py embed_origins).
+    "EMBED_ORIGINS": ("", str),
     # Served over HTTPS (directly or behind a proxy): Secure, __Host- session cookie.
     "HTTPS": (False, lambda raw: raw.strip().lower() in ("1", "true", "yes", "ya", "on")),
 }

@@ -109,7 +109,7 @@ def inline_code(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
     found = []
     for tag in soup.find_all(True):
-        if tag.name == "script" and not tag.get("src"):
+        if tag.name == "script" and not tag.get("src") and tag.get("type") != "application/ld+json":
             found.append(f"inline <script>: {str(tag)[:80]}")
         if tag.name == "style":
             found.append(f"<style> element: {str(tag)[:80]}")

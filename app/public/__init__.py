@@ -5,6 +5,8 @@ from playhouse.flask_utils import get_object_or_404
 from app.directory import stats
 from app.directory.browse import SearchFilters, find_public, public_listing, region_choices
 from app.directory.publishing import public_listings
+from app.directory.sharing import absolute_url
+from app.directory.structured_data import listing_jsonld
 from app.models import Category, Listing
 from app.web.rendering import render
 
@@ -34,7 +36,10 @@ def listing_detail(listing_id, slug=None):
         return redirect(listing.url, 301)
     stats.count_request(request, listing.id, "view")  # before any 304: a revalidation is a view
     from app.public.units import listing_office  # the footer names the listing's own office
-    return render("public/detail.html", listing=listing, **listing_office(listing.id))
+    jsonld = listing_jsonld(listing, absolute_url(listing.url),
+                            absolute_url(listing.photo_url) if listing.photo_url else "")
+    return render("public/detail.html", listing=listing, jsonld=jsonld,
+                  **listing_office(listing.id))
 
 
 @bp.route("/kategori/<slug>")
@@ -58,6 +63,7 @@ def photo(name):
     return response
 from app.public import (
     contact,  # noqa: E402,F401
+    embed,  # noqa: E402,F401  (/sematkan, for other sites' iframes)
     kiosk,  # noqa: E402,F401  (routes register on bp)
     pages,  # noqa: E402,F401
     report,  # noqa: E402,F401  (Laporkan masalah)

@@ -6,6 +6,7 @@ once it neither injects its indicator `<style>` nor evaluates code: `htmx_config
 gives the pages the settings for that (templates/base.html; the kiosk has its own).
 """
 import json
+import re
 
 from flask import request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -70,10 +71,30 @@ def refuse_nul_characters():
     return None
 
 
+ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def embed_origins(setting: str) -> list[str]:
+    """The well-formed origins of the EMBED_ORIGINS setting (anything else is left out)."""
+    words = (w.strip().rstrip("/").lower() for w in re.split(r"[\s,]+", setting or ""))
+    return [w for w in words if ORIGIN.match(w)]
+
+
+def allow_framing(response, origins: list[str]):
+    """Let this site and `origins` show the response in a frame: CSP frame-ancestors
+    instead of 'none', and no X-Frame-Options (it cannot name other sites)."""
+    ancestors = " ".join(["'self'", *origins])
+    response.headers["Content-Security-Policy"] = CSP.replace(
+        "frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+    return response
+
+
 def set_headers(response):
     """Add the security headers a route has not set itself; HSTS only over HTTPS."""
+    framable = "frame-ancestors 'none'" not in response.headers.get("Content-Security-Policy", CSP)
     for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+        if not (name == "X-Frame-Options" and framable):
+            response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
