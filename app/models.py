@@ -184,7 +184,8 @@ class Listing(BaseModel):
     description = TextField(default="")
     service_area = CharField(default="")
     price_hint = CharField(default="")
-    working_hours = CharField(default="")
+    working_hours = CharField(default="")  # as written; shown when `hours` is empty
+    hours = TextField(default="")  # records/hours.Hours as JSON; "" = not understood yet
     display_name = CharField(default="")
     contact_name = CharField(default="")
     contact_relation = CharField(default="klien")
@@ -248,6 +249,18 @@ class DailyStat(BaseModel):
 
     class Meta:
         indexes = ((("listing", "day"), True),)
+
+
+class OpenSlot(BaseModel):
+    """One weekday's opening range of a listing, split at midnight (records/hours.slots):
+    what the public *Buka sekarang* filter looks up."""
+    listing = ForeignKeyField(Listing, backref="open_slots", on_delete="CASCADE")
+    weekday = IntegerField()  # 0 = Monday
+    opens = IntegerField()  # minutes from midnight, WITA
+    closes = IntegerField()  # up to 1440
+
+    class Meta:
+        indexes = ((("weekday", "opens", "closes"), False),)
 
 
 class ProblemReport(BaseModel):

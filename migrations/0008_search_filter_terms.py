@@ -3,12 +3,11 @@ words (unit, category, kecamatan, kabupaten; app/search.filter_terms), so a filt
 search is answered from the index. Without this, filtered searches would find nothing
 until the next `raja-kemas reindex`."""
 
+REINDEX = True  # done after the last migration (app/operations/migrate.py)
+
 
 def up(migrator, db):
-    from app.db import bound_to
-    from app.directory.search import rebuild_all
-    with bound_to(db):  # the database being migrated, whichever the app uses
-        rebuild_all()
+    pass
 
 
 def down(migrator, db):

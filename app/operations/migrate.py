@@ -16,9 +16,20 @@ def runner(db=None) -> Runner:
     return Runner(db or database.obj, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
 
 
-def migrate_database(target=None) -> list[str]:
-    """Apply pending migrations; return the names applied."""
-    return runner().up(target)
+def migrate_database() -> list[str]:
+    """Apply pending migrations; return the names applied.
+
+    A migration that changes what the search index holds says `REINDEX = True` instead
+    of indexing itself: the index is rebuilt once, after the last migration, with the
+    current models (inside an old migration they would ask for columns not yet made).
+    """
+    run = runner()
+    pending = {m.name: m for m in run.status() if m.path and not m.applied}
+    applied = run.up()
+    if any(getattr(pending[name].load(), "REINDEX", False) for name in applied):
+        from app.directory.search import rebuild_all
+        rebuild_all()
+    return applied
 
 
 def migration_status():
