@@ -133,7 +133,8 @@ def _mark_publish_problems(form, problems):
         else:
             unplaced.append(str(problem))
     if len(unplaced) < len(problems):
-        unplaced.append(_("Belum bisa terbit: perbaiki isian yang ditandai merah."))
+        unplaced.append(_("Belum bisa terbit: perbaiki isian yang ditandai merah, atau hapus "
+                          "centang ini untuk menyimpan sebagai draf."))
     form.publish.errors = unplaced
 
 
