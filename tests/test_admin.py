@@ -179,10 +179,13 @@ def test_delete_and_restore(admin, app, make_listing):
     assert "Penjahit Pakaian" in app.test_client().get("/?q=jahit").text
 
 
-def test_htmx_delete_removes_row(admin, make_listing):
+def test_htmx_delete_marks_the_row_binned(admin, make_listing):
+    # Issue 10.7: the row stays, says it went to the bin and offers Urungkan (test_undo.py).
     listing = make_listing()
     response = admin.post(f"/admin/jasa/{listing.id}/hapus", headers={"HX-Request": "true"})
-    assert response.status_code == 200 and response.text == ""
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<tr id="listing-{listing.id}"')
+    assert "Sampah" in response.text and "<html" not in response.text
 
 
 def test_confirm_renews_date(admin, make_listing):

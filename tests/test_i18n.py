@@ -403,7 +403,7 @@ def test_flash_messages_follow_the_language(app, client, auth, published):
             in _flashes(saved.text))
     off = client.post(f"/admin/jasa/{published.id}/terbit", data={"terbit": "0"},
                       headers={"Referer": "/admin/jasa"}, follow_redirects=True)
-    assert "Service no longer shown." in _flashes(off.text)
+    assert "“Penjahit Baju Anak” is no longer shown." in _flashes(off.text)  # issue 10.7: names it
     on = client.post(f"/admin/jasa/{published.id}/terbit", data={"terbit": "1"},
                      follow_redirects=True)
     assert "Service published." in _flashes(on.text)

@@ -13,6 +13,20 @@ from app.records.consent import CHANNELS, METHODS
 
 REQUIRED = _l("Wajib diisi.")
 
+# The entry screen's field order (templates/admin/listing_form.html): the error summary at
+# the top lists the errors in the order the officer meets them.
+PAGE_ORDER = (
+    "version", "title", "category_id", "description", "region_id", "service_area",
+    "price_hint", "working_hours", "display_name", "contact_relation", "contact_name", "phone",
+    "remove_photo", "photo", "client_full_name", "client_register_number",
+    "client_birth_date", "client_supervising_officer", "client_supervision_end_date",
+    "client_internal_notes", "consent_given_on", "consent_officer_name", "consent_method",
+    "consent_form_reference", "consent_valid_until", "consent_scope_name",
+    "consent_scope_photo", "consent_scope_phone", "consent_scope_area",
+    "consent_channel_website", "consent_channel_kiosk", "consent_channel_share",
+    "consent_channel_flyer", "consent_channel_search", "family_consent_name",
+    "family_consent_on", "family_consent_reference", "publish_until", "featured", "publish")
+
 
 def _channel(key: str):
     """The channel's label (app/consent.py), translated when the form is shown."""
@@ -97,6 +111,13 @@ class ListingForm(FlaskForm):
             SelectChoice(r.id, r.kecamatan, optgroup=r.kabupaten)
             for r in Region.select().order_by(Region.kabupaten, Region.kecamatan)]
         return self
+
+    def error_list(self) -> list[tuple]:
+        """(field, message) for every error, in the order of the page."""
+        position = {name: i for i, name in enumerate(PAGE_ORDER)}
+        fields = sorted((f for f in self if f.errors),
+                        key=lambda f: position.get(f.name, len(PAGE_ORDER)))
+        return [(field, message) for field in fields for message in field.errors]
 
     def domain_data(self) -> dict:
         """Plain values for listings.save_listing."""

@@ -9,7 +9,7 @@ from app.admin import bp, editor_required, listing_for_user
 from app.admin.forms import ListingForm
 from app.directory.publishing import PublishError, adult_cutoff
 from app.models import CONTACT_RELATIONS, Listing
-from app.records import access
+from app.records import access, undo
 from app.records import listings as domain
 from app.records.phones import display_phone, parse_phone
 from app.web.forms import EmptyForm
@@ -95,7 +95,7 @@ def _save(form, listing, client):
     except domain.FieldError as exc:
         form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
     except PublishError as exc:
-        form.publish.errors = list(exc.problems)
+        _mark_publish_problems(form, exc.problems)
     except domain.ConflictError as exc:
         from app.admin.changes import conflict_panel
         # The form keeps the admin's input; with the stored version, Simpan now saves the merge.
@@ -108,6 +108,21 @@ def _save(form, listing, client):
             + _("Isian Anda belum disimpan dan masih ada di formulir. Bandingkan di bawah, "
                 "sesuaikan isian, lalu tekan Simpan lagi.")]
     return None
+
+
+def _mark_publish_problems(form, problems):
+    """Put each reason not to publish on the field that fixes it; the rest on the box."""
+    unplaced = []
+    for problem in problems:
+        field = getattr(problem, "field", None)
+        if field in form and field != "publish":
+            form[field].errors = list(form[field].errors) + [str(problem)]
+        else:
+            unplaced.append(str(problem))
+    if len(unplaced) < len(problems):
+        unplaced.append(_("Belum bisa terbit: perbaiki isian yang ditandai merah, atau hapus "
+                          "centang ini untuk menyimpan sebagai draf."))
+    form.publish.errors = unplaced
 
 
 def _entry_page(form, listing, client, action):
@@ -160,15 +175,23 @@ def _saved_message(listing):
              title=listing.title)
 
 
-def _row_or_back(listing, message=None, error=None):
-    """Answer a row action: the updated row for htmx, a redirect otherwise."""
+def _row_or_back(listing, message=None, error=None, undo=None, back=None):
+    """Answer a row action: the updated row for htmx, a redirect otherwise.
+
+    `undo` ("tayang" or "hapus") offers Urungkan with the message: in the row, or in the
+    flash message of the page the button was on (base.html)."""
+    offer = {"url": url_for("admin.listing_undo", listing_id=listing.id),
+             "action": undo} if undo else None
     if is_fragment_request():
-        return render("admin/_listing_row.html", row=listing, form=EmptyForm(), error=error)
+        return render("admin/_listing_row.html", row=listing, form=EmptyForm(), error=error,
+                      notice=message, undo=offer)
     if error:
         flash(error, "error")
+    elif offer:
+        flash({"text": message, **offer}, "undo")
     elif message:
         flash(message, "success")
-    return redirect(_same_site(request.referrer) or url_for("admin.listing_index"), 303)
+    return redirect(back or _same_site(request.referrer) or url_for("admin.listing_index"), 303)
 
 
 def _same_site(url: str | None) -> str | None:
@@ -188,7 +211,10 @@ def listing_toggle(listing_id):
         domain.set_published(listing, want, current_user)
     except PublishError as exc:
         return _row_or_back(listing, error=" ".join(exc.problems))
-    return _row_or_back(listing, _("Jasa diterbitkan.") if want else _("Jasa tidak lagi tayang."))
+    if want:
+        return _row_or_back(listing, _("Jasa diterbitkan."))
+    return _row_or_back(listing, _("“%(title)s” tidak tayang lagi.", title=listing.title),
+                        undo="tayang")
 
 
 @bp.route("/jasa/<int:listing_id>/konfirmasi", methods=["POST"])
@@ -202,11 +228,31 @@ def listing_confirm(listing_id):
 @editor_required
 def listing_delete(listing_id):
     listing = domain.delete_listing(listing_for_user(listing_id), current_user)
-    if is_fragment_request():
-        return ""
-    flash(_("“%(title)s” dipindah ke tempat sampah. Bisa dipulihkan.", title=listing.title),
-          "success")
-    return redirect(url_for("admin.listing_index"), 303)
+    message = _("“%(title)s” dipindah ke tempat sampah. Bisa dipulihkan.", title=listing.title)
+    # Without JS back to the list: the entry screen the button may be on is of a binned listing.
+    return _row_or_back(listing, message, undo="hapus", back=url_for("admin.listing_index"))
+
+
+@bp.route("/jasa/<int:listing_id>/urungkan", methods=["POST"])
+@editor_required
+def listing_undo(listing_id):
+    listing = listing_for_user(listing_id)
+    action = request.form.get("aksi")
+    if action not in undo.ACTIONS:
+        return _row_or_back(listing, error=_("Tindakan yang diurungkan tidak dikenal."))
+    try:
+        problems = undo.undo(listing, action, current_user)
+    except undo.UndoExpired as exc:
+        return _row_or_back(listing, error=str(exc))
+    except PublishError as exc:
+        return _row_or_back(listing, error=" ".join(exc.problems))
+    if problems:
+        return _row_or_back(listing, error=_("“%(title)s” dipulihkan sebagai draf, tetapi belum "
+                                             "bisa terbit:", title=listing.title)
+                            + " " + " ".join(problems))
+    if listing.is_published:
+        return _row_or_back(listing, _("“%(title)s” tayang lagi.", title=listing.title))
+    return _row_or_back(listing, _("“%(title)s” dipulihkan sebagai draf.", title=listing.title))
 
 
 @bp.route("/jasa/<int:listing_id>/pulihkan", methods=["POST"])

@@ -19,6 +19,15 @@ from app.web.i18n import translate
 ADULT_AGE = 18
 
 
+class Problem(str):
+    """A reason not to publish, naming the entry-form field that fixes it (None: no field)."""
+
+    def __new__(cls, text: str, field: str | None = None):
+        problem = super().__new__(cls, text)
+        problem.field = field
+        return problem
+
+
 class PublishError(ValueError):
     def __init__(self, problems):
         super().__init__("; ".join(problems))
@@ -75,41 +84,48 @@ def family_consent_missing(listing: Listing) -> bool:
         and (listing.family_consent_reference or "").strip())
 
 
-def publish_problems(listing: Listing, today: dt.date | None = None) -> list[str]:
+def publish_problems(listing: Listing, today: dt.date | None = None) -> list[Problem]:
     """Return why this listing may not be published, in the requester's language (Indonesian
-    outside a request; empty = it may)."""
+    outside a request; empty = it may). Each names the entry-form field that fixes it."""
     today = today or dt.date.today()
     client = listing.client
     problems = []
+
+    def refuse(field, text):
+        problems.append(Problem(text, field))
+
     if listing.deleted_at or client.deleted_at:
-        problems.append(translate("Jasa ini ada di tempat sampah. Pulihkan dulu."))
+        refuse(None, translate("Jasa ini ada di tempat sampah. Pulihkan dulu."))
     if client.birth_date is None:
-        problems.append(translate("Tanggal lahir klien wajib diisi sebelum jasa diterbitkan."))
+        refuse("client_birth_date", translate(
+            "Tanggal lahir klien wajib diisi sebelum jasa diterbitkan."))
     elif client.birth_date > adult_cutoff(today):
-        problems.append(translate("Klien belum berusia 18 tahun: jasa anak tidak boleh "
-                                  "diterbitkan (UU 11/2012 tentang Sistem Peradilan "
-                                  "Pidana Anak)."))
+        refuse("client_birth_date", translate(
+            "Klien belum berusia 18 tahun: jasa anak tidak boleh diterbitkan "
+            "(UU 11/2012 tentang Sistem Peradilan Pidana Anak)."))
     if client.supervision_end_date and client.supervision_end_date < today:
-        problems.append(translate("Masa bimbingan klien sudah berakhir."))
+        refuse("client_supervision_end_date", translate("Masa bimbingan klien sudah berakhir."))
     if client.erased_at:
-        problems.append(translate("Data pribadi klien ini sudah dihapus atas permintaannya: "
-                                  "jasanya tidak dapat diterbitkan lagi."))
+        refuse(None, translate("Data pribadi klien ini sudah dihapus atas permintaannya: "
+                               "jasanya tidak dapat diterbitkan lagi."))
     consent = client.active_consent(today)
     if consent is None:
-        problems.append(translate("Belum ada persetujuan klien yang berlaku. "
-                                  "Catat persetujuan dulu."))
+        refuse("consent_given_on", translate(
+            "Belum ada persetujuan klien yang berlaku. Catat persetujuan dulu."))
     else:
         if not consent.channel_website:
-            problems.append(translate("Persetujuan klien tidak mencakup situs web, jadi jasa "
-                                      "ini tidak dapat diterbitkan."))
+            refuse("consent_channel_website", translate(
+                "Persetujuan klien tidak mencakup situs web, jadi jasa ini tidak dapat "
+                "diterbitkan."))
         if listing.contact_relation == "klien" and not consent.scope_phone:
-            problems.append(translate("Persetujuan klien tidak mencakup nomor teleponnya."))
+            refuse("consent_scope_phone", translate(
+                "Persetujuan klien tidak mencakup nomor teleponnya."))
     if family_consent_missing(listing):
-        problems.append(translate("Kontak jasa ini anggota keluarga klien: catat dulu "
-                                  "persetujuan anggota keluarga itu sendiri (nama, tanggal, "
-                                  "nomor formulir) untuk menampilkan nomor teleponnya."))
+        refuse("family_consent_name", translate(
+            "Kontak jasa ini anggota keluarga klien: catat dulu persetujuan anggota keluarga "
+            "itu sendiri (nama, tanggal, nomor formulir) untuk menampilkan nomor teleponnya."))
     if listing.publish_until and listing.publish_until < today:
-        problems.append(translate("Masa tayang sudah lewat. Ubah tanggal akhir tayang."))
+        refuse("publish_until", translate("Masa tayang sudah lewat. Ubah tanggal akhir tayang."))
     return problems
 
 
