@@ -6,7 +6,9 @@ from peewee import CharField, ForeignKeyField, IntegerField, Model, TextField
 def up(migrator, db):
     from app.records import hours as opening  # the parser the entry screen uses
 
-    migrator.migrate(migrator.add_column("listing", "hours", TextField(default="")))
+    # Plain SQL: peewee's add_column fills a NOT NULL column by rebuilding the table on
+    # SQLite, which would drop the listing table's triggers (migration 0007).
+    db.execute_sql("ALTER TABLE listing ADD COLUMN hours TEXT NOT NULL DEFAULT ''")
 
     class Listing(Model):
         working_hours = CharField(default="")
@@ -40,4 +42,4 @@ def up(migrator, db):
 
 def down(migrator, db):
     db.execute_sql('DROP TABLE IF EXISTS "open_slot"')
-    migrator.migrate(migrator.drop_column("listing", "hours"))
+    db.execute_sql("ALTER TABLE listing DROP COLUMN hours")

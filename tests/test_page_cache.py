@@ -398,3 +398,14 @@ def test_zero_bytes_turns_the_cache_off(app, listing, tmp_path, database_url, re
     first, second = visitor.get("/"), visitor.get("/")
     assert first.data == second.data and TITLE in first.text
     assert len(renders) == 2
+
+
+@pytest.mark.parametrize("table", ["unit", "category", "region", "client", "consent", "listing"])
+def test_every_public_table_still_bumps_the_data_version(app, make_listing, table):
+    """A later migration that rebuilds a table (peewee does on SQLite for some column
+    changes) would drop migration 0007's trigger, and the cache would go stale."""
+    make_listing()
+    with app.app_context(), database.connection_context():
+        version = public_data_version()
+        database.execute_sql(f'UPDATE "{table}" SET id = id')
+        assert public_data_version() > version
