@@ -9,7 +9,9 @@
   var me = document.currentScript;
   var src = me && me.getAttribute('data-htmx');
   var forms = document.querySelectorAll('form[hx-get]');
-  if (!src || !forms.length) return;
+  // Each search form brings this tag; one copy is enough for a page with two.
+  if (!src || !forms.length || window.htmxOnDemand) return;
+  window.htmxOnDemand = true;
 
   var contentLoaded = false;
   document.addEventListener('DOMContentLoaded', function () { contentLoaded = true; });
