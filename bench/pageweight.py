@@ -307,10 +307,11 @@ def main(argv=None) -> int:
               f"{BUDGETS_KB['admin']:>5} KB  SKIPPED ({why})")
     if on_demand:
         size = total(on_demand, "gzip")
+        first_search = total([home] + css + js + on_demand + [fragment], "gzip")
         print(f"on demand, not in a first visit: {', '.join(r.label for r in on_demand)} "
               f"{kb(size)} KB gzip, fetched when the search form is first used; a first "
-              f"live search then costs {kb(total([home] + css + js + on_demand + [fragment], 'gzip'))}"
-              f" KB in all (home first visit + htmx + one fragment)")
+              f"live search then costs {kb(first_search)} KB in all (home first visit + htmx "
+              f"+ one fragment)")
     elif not htmx:
         print("note: the home page links no script; first visit counts HTML + CSS only")
     worse = [f"{r.label} {n} +{v - r.gzip} B" for r in rows

@@ -310,7 +310,8 @@ def main(argv=None) -> int:
     print()
     print(f"Slow 3G runs: FCP {', '.join(f'{v:.2f}' for v in fcps)} s; search "
           f"{', '.join(f'{v:.2f}' for v in searches)} s (includes the 350 ms typing pause "
-          f"htmx waits for, and htmx's own download from the first touch of the search box); median {statistics.median(fcps):.2f} / "
+          f"htmx waits for, and htmx's download from the first touch of the search box); "
+          f"median {statistics.median(fcps):.2f} / "
           f"{statistics.median(searches):.2f} s"
           + (f"; CPU slowed {args.cpu_slowdown:g}x" if args.cpu_slowdown > 1 else ""))
     print(f"without throttling: typed search on screen {fast['search']:.2f} s after the last key;"

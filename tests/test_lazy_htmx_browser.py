@@ -59,7 +59,7 @@ def _bounded_expect():
 
 
 def new_page(browser, viewport=PHONE, **options):
-    """A fresh phone-sized context (no cache, no service worker) that records requests."""
+    """A fresh phone-sized context (cold cache) that records requests and script errors."""
     context = browser.new_context(viewport=viewport, locale="id-ID", **options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

@@ -9,8 +9,8 @@
   var me = document.currentScript;
   var src = me && me.getAttribute('data-htmx');
   var forms = document.querySelectorAll('form[hx-get]');
-  // Each search form brings this tag; one copy is enough for a page with two.
-  if (!src || !forms.length || window.htmxOnDemand) return;
+  // Each search form brings this tag: one copy is enough, and none where htmx came first.
+  if (!src || !forms.length || window.htmxOnDemand || window.htmx) return;
   window.htmxOnDemand = true;
 
   var contentLoaded = false;
