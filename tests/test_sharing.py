@@ -328,7 +328,8 @@ def test_service_worker_headers_and_precache(client):
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", response.text).group(1))
     assert precache[0] == "/offline"
     assert any(u.startswith("/static/css/app.css?v=") for u in precache)
-    assert any(u.startswith("/static/vendor/htmx") for u in precache)
+    # htmx comes only when a search form is used (issue 12, point 8), never on install.
+    assert not any(u.startswith("/static/vendor/htmx") for u in precache)
     for url in precache:
         assert client.get(url).status_code == 200, url
     assert "const VERSION = 'dev'" not in response.text
