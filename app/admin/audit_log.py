@@ -2,6 +2,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 from flask import Response, request
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from app.records import audit
 from app.web.rendering import render
 
 PER_PAGE = 50
+MAX_PAGE = 10**6  # keeps the OFFSET of a typed page number within any integer column
 FILTERS = ("pengguna", "tindakan", "entitas", "id", "dari", "sampai")
 bp.add_app_template_filter(changes.wita, "wita")
 
@@ -32,7 +34,7 @@ def _start(day: dt.date) -> dt.datetime:
 def read_filters(args) -> dict:
     """Return the filters of a request, cleaned: unknown dates and ids are dropped."""
     f = {name: (args.get(name) or "").strip()[:60] for name in FILTERS}
-    f["id"] = f["id"] if f["id"].isdigit() else ""
+    f["id"] = f["id"] if re.fullmatch(r"[0-9]{1,9}", f["id"]) else ""  # fits any INTEGER
     for name in ("dari", "sampai"):
         f[name] = f[name] if _date(f[name]) else ""
     return f
@@ -66,7 +68,7 @@ def _distinct(field):
 @superadmin_required
 def audit_index():
     f = read_filters(request.args)
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("hal", 1, type=int) or 1, 1), MAX_PAGE)
     query = filtered_events(f)
     total = query.count()
     rows = list(query.paginate(page, PER_PAGE))
