@@ -2,15 +2,15 @@
 from flask import abort, current_app, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.admin import bp, superadmin_required
+from app.base_form import BaseForm
 from app.operations import backup
 from app.records import audit
 from app.web.rendering import render
 
 
-class BackupForm(FlaskForm):
+class BackupForm(BaseForm):
     """The "make a backup now" button: just the CSRF token."""
 
 

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.admin import bp, editor_required
 from app.admin.forms import _channel
+from app.base_form import BaseForm
 from app.directory.publishing import public_listings
 from app.models import Client, Listing
 from app.records import clients as domain
@@ -22,7 +22,7 @@ from app.records import consent as consents
 from app.web.rendering import render
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BaseForm):
     """One new version of a client's consent."""
     given_on = DateField(_l("Tanggal persetujuan"), validators=[
         InputRequired(_l("Tanggal persetujuan wajib diisi."))])
@@ -43,11 +43,11 @@ class ConsentForm(FlaskForm):
     channel_search = BooleanField(_channel("search"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A confirmation page's button: just the CSRF token."""
 
 
-class EraseForm(FlaskForm):
+class EraseForm(BaseForm):
     understood = BooleanField(_l("Saya mengerti: data pribadi klien ini dihapus untuk selamanya "
                                  "dan tidak dapat dipulihkan."),
                               validators=[DataRequired(_l("Centang dulu kotak ini."))])

@@ -4,10 +4,10 @@ import datetime as dt
 from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from app.admin import bp, editor_required, listing_for_user
 from app.admin.forms import ListingForm
+from app.base_form import BaseForm
 from app.directory.publishing import PublishError, adult_cutoff
 from app.models import CONTACT_RELATIONS, Client, Listing
 from app.records import listings as domain
@@ -19,7 +19,7 @@ from app.web.rendering import is_fragment_request, render
 STATUS_TEXTS = (N_("Semua"), N_("Terbit"), N_("Belum terbit"), N_("Sampah"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(BaseForm):
     """A button-only action: just the CSRF token."""
 
 

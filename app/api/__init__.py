@@ -12,9 +12,9 @@ from werkzeug.exceptions import HTTPException
 
 from app import csrf
 from app.api.openapi import openapi_document
-from app.directory.sharing import absolute_url
 from app.opendata import hsds as opendata
 from app.opendata.csv_feed import services_csv
+from app.public_address import absolute_url, base_url
 from app.records.units import all_units, has_many_units
 from app.web.errors import texts
 from app.web.headers import NUL_MESSAGE
@@ -42,8 +42,8 @@ def _error(message: str, status: int = 400, headers=None):
 
 
 def _host() -> str:
-    """Return this request's scheme and host, for absolute URLs."""
-    return request.host_url
+    """Return the site's public address, for absolute URLs (never a forged Host)."""
+    return base_url()
 
 
 def _page_request():
