@@ -4,7 +4,7 @@ valid date value.") in the request's language.
 WTForms ships catalogues for many languages but not Indonesian, and Flask-WTF looks only
 there; ours is app/translations/id/LC_MESSAGES/wtforms.po. English uses WTForms' own.
 """
-from functools import lru_cache
+from functools import cache
 
 from babel.support import NullTranslations, Translations
 from flask import has_request_context
@@ -14,7 +14,7 @@ from wtforms.i18n import messages_path
 from app.web.i18n import TRANSLATIONS, current_language
 
 
-@lru_cache(maxsize=None)
+@cache
 def wtforms_catalogue(language: str) -> NullTranslations:
     """The WTForms messages for a language: ours first, else the ones WTForms ships."""
     ours = Translations.load(str(TRANSLATIONS), [language], domain="wtforms")

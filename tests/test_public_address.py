@@ -89,7 +89,9 @@ def test_every_absolute_link_uses_the_public_address(client, make_listing):
     listing = make_listing()
     page_url = PUBLIC + detail_url(listing)
     headers = {"Host": LAN, "X-Forwarded-Host": EVIL}  # no proxy is trusted by default
-    get = lambda path: client.get(path, headers=headers)  # noqa: E731
+
+    def get(path):
+        return client.get(path, headers=headers)
 
     sitemap = ET.fromstring(get("/sitemap.xml").data)
     locs = [loc.text for loc in sitemap.iter(SITEMAP_NS + "loc")]
@@ -110,7 +112,7 @@ def test_every_absolute_link_uses_the_public_address(client, make_listing):
     assert decode_svg(sheet[sheet.index("<svg"):sheet.index("</svg>") + 6]) == [page_url]
 
     kiosk = get("/kiosk").text
-    codes = [decode_svg(svg) for svg in re.findall(r"<svg.*?</svg>", kiosk, re.S)]
+    codes = [decode_svg(svg) for svg in re.findall(r"<svg.*?</svg>", kiosk, re.DOTALL)]
     assert [page_url] in codes and [PUBLIC + "/"] in codes
 
     info = get("/api/v1/").json
