@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from werkzeug.exceptions import SecurityError
 
-from app.web.i18n import N_
+from app.web.i18n import N_, translate
 
 # A first run on the office PC just works: the browser on the same machine.
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
@@ -104,4 +104,7 @@ def init_app(app, explicit: dict) -> None:
     @app.errorhandler(SecurityError)
     def _unknown_host(exc):
         from app.web.errors import error_page
-        return error_page(400, UNKNOWN_HOST, {"Cache-Control": "no-store"})
+        headers = {"Cache-Control": "no-store"}
+        if request.path.startswith("/api/"):  # the API answers errors in JSON too
+            return {"error": translate(UNKNOWN_HOST)}, 400, headers
+        return error_page(400, UNKNOWN_HOST, headers)

@@ -69,6 +69,8 @@ def assert_refused(client, paths):
             assert EVIL not in response.get_data(as_text=True), path
             assert "alamat resmi" in response.get_data(as_text=True), path
             assert response.headers["Cache-Control"] == "no-store", path
+            if path.startswith("/api/"):
+                assert response.json["error"].startswith("Situs ini tidak melayani"), path
 
 
 def test_with_the_setting_an_unknown_host_gets_400(app, client, make_listing):
