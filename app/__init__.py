@@ -15,6 +15,8 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(STATIC_DIR))
     app.config.update(load_settings(folder))
     app.config.update(config)
+    from app.web import public_address
+    public_address.init_app(app, config)  # PUBLIC_URL, TRUSTED_HOSTS
     app.config.setdefault("COMPRESS_MIMETYPES", [
         "text/html", "text/css", "application/javascript", "text/javascript",
         "application/json", "application/manifest+json", "image/svg+xml", "application/xml", "text/plain"])

@@ -6,6 +6,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from app.db import database
 from app.models import ROLES
 from app.security import accounts
+from app.web.public_address import trust_served_host
 
 
 def _setup_link(host: str, port: int) -> str:
@@ -26,7 +27,10 @@ def serve_command(host, port, threads):
     app = current_app._get_current_object()
     with database.connection_context():
         first_run = accounts.needs_setup()
+    trusted = trust_served_host(app, host)
     click.echo(f"Raja Kemas berjalan di http://{host}:{port}/  (Ctrl+C untuk berhenti)")
+    click.echo("Menjawab alamat: " + ", ".join(trusted) + ". Alamat lain: atur "
+               "RAJA_KEMAS_PUBLIC_URL atau RAJA_KEMAS_TRUSTED_HOSTS (lihat README).")
     if first_run:
         click.echo("Belum ada admin. Buka tautan sekali pakai ini untuk membuat superadmin:")
         click.echo("  " + _setup_link(host, port))

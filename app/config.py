@@ -4,6 +4,8 @@ import secrets
 import time
 from pathlib import Path
 
+from app.web.i18n import N_
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 # A checkout (or editable install) has templates/, static/ and migrations/ beside app/;
@@ -23,9 +25,13 @@ DEFAULTS = {
     "OFFICE_ADDRESS": ("Jl. Jenderal Sudirman, Polewali, Polewali Mandar, Sulawesi Barat", str),
     "OFFICE_PHONE": ("", str),
     "OFFICE_EMAIL": ("", str),
-    "PARENT_ORGANISATION": ("Kementerian Imigrasi dan Pemasyarakatan Republik Indonesia", str),
+    # The defaults are in the catalogue (English pages translate them); an office that
+    # writes its own gives the English in the _EN setting (app/i18n.py setting_text).
+    "PARENT_ORGANISATION": (N_("Kementerian Imigrasi dan Pemasyarakatan Republik Indonesia"), str),
+    "PARENT_ORGANISATION_EN": ("", str),
     "APP_NAME": ("Raja Kemas", str),
-    "APP_TAGLINE": ("Jasa dan karya klien pemasyarakatan Bapas Polewali", str),
+    "APP_TAGLINE": (N_("Jasa dan karya klien pemasyarakatan Bapas Polewali"), str),
+    "APP_TAGLINE_EN": ("", str),
     "KIOSK_INTERVAL": (12, int),
     "MAX_UPLOAD_MB": (8, int),
     "MAX_IMAGE_PIXELS": (40_000_000, int),
@@ -48,6 +54,9 @@ DEFAULTS = {
     # Sites allowed to show /sematkan in an <iframe>, e.g. "https://bapaspolewali.id";
     # several separated by spaces or commas (web/headers.py embed_origins).
     "EMBED_ORIGINS": ("", str),
+    # The address the public uses, e.g. https://jasa.bapaspolewali.id: the base of every
+    # absolute link, and a Host the app answers to (app/web/public_address.py).
+    "PUBLIC_URL": ("", str),
     # Served over HTTPS (directly or behind a proxy): Secure, __Host- session cookie.
     "HTTPS": (False, lambda raw: raw.strip().lower() in ("1", "true", "yes", "ya", "on")),
 }
@@ -84,6 +93,8 @@ def load_settings(folder: Path) -> dict:
         raw = os.environ.get(PREFIX + name)
         settings[name] = kind(raw) if raw not in (None, "") else default
     settings["SECRET_KEY"] = _secret_key(folder)
+    # More Host names to answer besides PUBLIC_URL's and localhost (Flask's TRUSTED_HOSTS).
+    settings["EXTRA_TRUSTED_HOSTS"] = os.environ.get(PREFIX + "TRUSTED_HOSTS", "")
     settings["DATABASE_URL"] = os.environ.get(
         "DATABASE_URL", "sqlite:///" + (folder / "raja_kemas.db").as_posix())
     settings["UPLOAD_DIR"] = str(folder / "uploads")

@@ -12,7 +12,7 @@ from browser_support import browser  # noqa: E402,F401 (the module's Chromium fi
 from conftest import PASSWORD, listing_data  # noqa: E402
 
 from app.db import database  # noqa: E402
-from app.models import Unit, User  # noqa: E402
+from app.models import Unit  # noqa: E402
 
 PHONE = {"width": 360, "height": 740}
 # Downloads and machine answers, not pages.

@@ -2,7 +2,6 @@
 and the sites the office names; every other page stays unframable."""
 import pytest
 from bs4 import BeautifulSoup
-from conftest import listing_data
 
 from app import create_app
 from app.db import database

@@ -515,3 +515,91 @@ def test_date_on_a_page_follows_the_language(client, published):
     assert english in html
     html = client.get(f"/jasa/{published.id}-penjahit-pakaian", headers={"Accept-Language": "id"}).get_data(as_text=True)
     assert fmt(today) in html
+
+
+# --- issue 10, point 6: WTForms' own messages, title, meta description, footer ---------
+
+WTFORMS_POT = Path(__import__("wtforms").__file__).parent / "locale" / "wtforms.pot"
+ID_WTFORMS_PO = TRANSLATIONS / "id" / "LC_MESSAGES" / "wtforms.po"
+
+
+def _wtforms_messages() -> list[str]:
+    with WTFORMS_POT.open("rb") as f:
+        return [m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(f) if m.id]
+
+
+def test_every_wtforms_message_has_indonesian_compiled():
+    """WTForms ships no Indonesian: ours covers each of its messages (a new WTForms
+    version with new messages fails here)."""
+    with ID_WTFORMS_PO.open("rb") as f:
+        ours = read_po(f, locale="id")
+    missing = [m for m in _wtforms_messages()
+               if ours.get(m) is None or not all(s.strip() for s in (
+                   ours.get(m).string if isinstance(ours.get(m).string, tuple)
+                   else (ours.get(m).string,)))]
+    assert not missing, "add to app/translations/id/LC_MESSAGES/wtforms.po: " + repr(missing)
+    assert not [f"{m.id!r}: {e}" for m in ours if m.id for e in m.check(ours)]
+    compiled = Translations.load(str(TRANSLATIONS), ["id"], domain="wtforms")
+    stale = [m.id for m in ours if isinstance(m.id, str) and m.id
+             and compiled.gettext(m.id) != m.string]
+    assert not stale, "run pybabel compile -d app/translations -D wtforms -l id"
+
+
+@pytest.mark.parametrize("language, shown, hidden", [
+    ("id", "Tanggal tidak valid.", "Not a valid date value."),
+    ("en", "Not a valid date value.", "Tanggal tidak valid.")])
+def test_built_in_form_messages_follow_the_language(app, client, auth, language, shown, hidden):
+    """A five-digit year gets WTForms' own date message, in the page's language."""
+    from conftest import form_payload
+    client.set_cookie("lang", language)
+    auth.login()
+    with app.app_context(), database.connection_context():
+        data = form_payload(client_supervision_end_date="20255-01-01")
+    page = client.post("/admin/jasa/baru", data=data).get_data(as_text=True)
+    assert shown in page and hidden not in page
+    assert not [m for m in _wtforms_messages() if language == "id" and m in page]
+    interval = client.post("/admin/kios", data={"interval": "sepuluh"}).get_data(as_text=True)
+    assert ("Not a valid integer value." in interval) == (language == "en")
+
+
+def _head_and_footer(html: str) -> dict:
+    soup = BeautifulSoup(html, "html.parser")
+    footer = soup.select_one("footer.foot p")
+    return {"title": soup.title.get_text(" "),
+            "description": soup.find("meta", attrs={"name": "description"})["content"],
+            "footer": footer.get_text(" ") if footer else ""}
+
+
+def test_title_description_and_footer_are_in_english(app, client, published):
+    """The default tagline and parent organisation are interface text, not data: in
+    English the <title>, meta description and footer say them in English."""
+    client.set_cookie("lang", "en")
+    for url in PUBLIC_PAGES[:5] + [f"/jasa/{published.id}-penjahit-pakaian"]:
+        parts = _head_and_footer(client.get(url).get_data(as_text=True))
+        for name, text in parts.items():
+            assert "klien pemasyarakatan" not in text, (url, name, text)
+            assert "Kementerian" not in text and "Dikelola" not in text, (url, name, text)
+    home = _head_and_footer(client.get("/").get_data(as_text=True))
+    tagline = "Services and work of correctional clients of Bapas Polewali"
+    assert tagline in home["title"] and home["description"] == tagline
+    assert home["footer"].startswith(tagline + ". Run by ")
+    assert "Ministry of Immigration and Corrections of the Republic of Indonesia" in home["footer"]
+    client.set_cookie("lang", "id")
+    home = _head_and_footer(client.get("/").get_data(as_text=True))
+    assert home["description"] == app.config["APP_TAGLINE"]
+    assert "Kementerian Imigrasi dan Pemasyarakatan Republik Indonesia" in home["footer"]
+
+
+def test_an_offices_own_tagline_has_its_own_english(tmp_path):
+    from app import create_app
+    site = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True,
+                       "SECRET_KEY": "test",
+                       "DATABASE_URL": "sqlite:///" + (tmp_path / "s.db").as_posix(),
+                       "APP_TAGLINE": "Karya warga binaan Polewali",
+                       "APP_TAGLINE_EN": "Work by people under supervision in Polewali"})
+    client = site.test_client()
+    assert "Karya warga binaan Polewali" in client.get("/").text
+    client.set_cookie("lang", "en")
+    english = _head_and_footer(client.get("/").get_data(as_text=True))
+    assert english["description"] == "Work by people under supervision in Polewali"
+    assert english["footer"].startswith("Work by people under supervision in Polewali.")

@@ -1,12 +1,11 @@
 """*Laporkan masalah*: the public reports a wrong number or a listing that no longer
 serves; the listing's office checks and closes the report. Reports are never public."""
 import pytest
-from conftest import PASSWORD, listing_data
+from conftest import PASSWORD
 
 from app import create_app
 from app.db import database
-from app.models import AuditEvent, Category, Listing, ProblemReport, Unit, User
-from app.records import listings as domain
+from app.models import AuditEvent, Listing, ProblemReport, Unit
 from app.records import problem_reports
 from app.security.accounts import create_user
 

@@ -2,6 +2,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 from flask import Response, request
 from flask_babel import gettext as _
@@ -13,6 +14,7 @@ from app.web.pagination import paged
 from app.web.rendering import render
 
 PER_PAGE = 50
+MAX_PAGE = 10**6  # keeps the OFFSET of a typed page number within any integer column
 FILTERS = ("pengguna", "tindakan", "entitas", "id", "dari", "sampai")
 bp.add_app_template_filter(changes.wita, "wita")
 
@@ -33,7 +35,7 @@ def _start(day: dt.date) -> dt.datetime:
 def read_filters(args) -> dict:
     """Return the filters of a request, cleaned: unknown dates and ids are dropped."""
     f = {name: (args.get(name) or "").strip()[:60] for name in FILTERS}
-    f["id"] = f["id"] if f["id"].isdigit() else ""
+    f["id"] = f["id"] if re.fullmatch(r"[0-9]{1,9}", f["id"]) else ""  # fits any INTEGER
     for name in ("dari", "sampai"):
         f[name] = f[name] if _date(f[name]) else ""
     return f

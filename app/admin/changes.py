@@ -6,8 +6,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
 from flask import g
+from peewee import DateField, DateTimeField
 
-from app.models import CONTACT_RELATIONS, ROLES, Category, Region
+from app.models import (
+    CONTACT_RELATIONS,
+    ROLES,
+    Category,
+    Client,
+    Consent,
+    Listing,
+    Region,
+    Unit,
+    User,
+)
 from app.records.consent import METHODS
 from app.records.phones import display_phone
 from app.web.i18n import N_, current_language, tanggal, translate
@@ -105,8 +116,12 @@ ENTITIES = {
     "klien": N_("Klien"),
 }
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+# The model whose field classes declare the type of an audited value: by the event's kind
+# of record, or by the client_/consent_ prefix of the listing form's field names.
+MODELS = {"listing": Listing, "client": Client, "consent": Consent, "unit": Unit, "user": User}
+# Audited values that are no field of the event's model, with the type they are written as.
+OTHER_TYPES = {("client", "withdrawn_at"): DateTimeField, ("backup", "created_at"): DateTimeField,
+               ("audit", "dari"): DateField, ("audit", "sampai"): DateField}
 LONG_TEXT = 200
 
 
@@ -115,9 +130,12 @@ def wita(value) -> str:
     current language (Indonesian outside a request)."""
     if not value:
         return ""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    aware = value.astimezone()  # a naive time is the server's local time
+    try:
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        aware = value.astimezone()  # a naive time is the server's local time
+    except (ValueError, OverflowError):  # not a time after all: show it as written
+        return str(value)
     return format_datetime(aware, "d MMM y, HH.mm", tzinfo=WITA,
                            locale=current_language()) + " WITA"
 
@@ -138,10 +156,34 @@ def _lookup(model, key):
     return cache[model, key]
 
 
-def readable(name: str, value, shorten: bool = False) -> str:
-    """Return a stored or submitted value as a person reads it."""
+def declared_type(name: str, entity: str | None = None):
+    """Return the peewee field class an audited value was stored from, or None (free text).
+
+    A value's type comes from its field's declaration, never from its shape: a title or an
+    officer's name typed as `2024-02-30` is text."""
+    if (entity, name) in OTHER_TYPES:
+        return OTHER_TYPES[entity, name]
+    prefix, _, bare = name.partition("_")
+    model, field = MODELS.get(entity), name
+    if prefix in ("client", "consent") and (model is None or model is Listing):
+        model, field = MODELS[prefix], bare
+    model_field = model._meta.fields.get(field) if model is not None else None
+    return type(model_field) if model_field is not None else None
+
+
+def _as_date(value):
+    try:
+        return tanggal(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):  # stored by an older version or by hand: show as written
+        return str(value)
+
+
+def readable(name: str, value, shorten: bool = False, entity: str | None = None) -> str:
+    """Return a stored or submitted value as a person reads it, formatted by the declared
+    type of its field on `entity`'s model (a listing's by default)."""
     if value is None or value == "" or (name.endswith("_id") and value == 0):
         return "—"
+    kind = declared_type(name, entity or "listing")
     if isinstance(value, bool):
         return translate("Ya") if value else translate("Tidak")
     if name == "category_id":
@@ -149,19 +191,19 @@ def readable(name: str, value, shorten: bool = False) -> str:
     if name == "region_id":
         return _lookup(Region, value)
     if name == "contact_relation":
-        return translate(CONTACT_RELATIONS[value]) if value in CONTACT_RELATIONS else value
+        return translate(CONTACT_RELATIONS[value]) if value in CONTACT_RELATIONS else str(value)
     if name == "role":
-        return translate(ROLES[value]) if value in ROLES else value
+        return translate(ROLES[value]) if value in ROLES else str(value)
     if name in ("method", "consent_method") and value in METHODS:
         return translate(METHODS[value])
     if name == "phone" and str(value).startswith("+"):
         return display_phone(value)
-    if isinstance(value, dt.datetime) or (isinstance(value, str) and _ISO_TIME.match(value)):
+    if isinstance(value, dt.datetime) or (kind is DateTimeField and isinstance(value, str)):
         return wita(value)
     if isinstance(value, dt.date):
         return tanggal(value)
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        return tanggal(dt.date.fromisoformat(value))
+    if kind is DateField and isinstance(value, str):
+        return _as_date(value)
     text = str(value)
     return text[:LONG_TEXT] + "…" if shorten and len(text) > LONG_TEXT else text
 
@@ -186,8 +228,8 @@ def diff(before: str, after: str, shorten: bool = True,
         if name not in old and new.get(name) in (None, "", False):
             continue  # a created record: show only what was filled in
         rows.append((field_label(name, entity),
-                     readable(name, old[name], shorten) if name in old else None,
-                     readable(name, new.get(name), shorten)))
+                     readable(name, old[name], shorten, entity) if name in old else None,
+                     readable(name, new.get(name), shorten, entity)))
     return rows
 
 

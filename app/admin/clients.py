@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -20,12 +19,12 @@ from app.models import Client, Listing
 from app.records import access
 from app.records import clients as domain
 from app.records import consent as consents
-from app.web.forms import EmptyForm
+from app.web.forms import BaseForm, EmptyForm
 from app.web.pagination import paged
 from app.web.rendering import render
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BaseForm):
     """One new version of a client's consent."""
     given_on = DateField(_l("Tanggal persetujuan"), validators=[
         InputRequired(_l("Tanggal persetujuan wajib diisi."))])
@@ -46,7 +45,7 @@ class ConsentForm(FlaskForm):
     channel_search = BooleanField(_channel("search"))
 
 
-class EraseForm(FlaskForm):
+class EraseForm(BaseForm):
     understood = BooleanField(_l("Saya mengerti: data pribadi klien ini dihapus untuk selamanya "
                                  "dan tidak dapat dipulihkan."),
                               validators=[DataRequired(_l("Centang dulu kotak ini."))])

@@ -2,7 +2,6 @@
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.models import CONTACT_RELATIONS, Category, Region
 from app.records.consent import CHANNELS, METHODS
+from app.web.forms import BaseForm
 
 REQUIRED = _l("Wajib diisi.")
 
@@ -43,7 +43,7 @@ def _plausible_birth(form, field):
         raise ValidationError(_l("Tanggal lahir tidak masuk akal."))
 
 
-class ListingForm(FlaskForm):
+class ListingForm(BaseForm):
     # internal: never public
     client_full_name = StringField(_l("Nama lengkap klien"), validators=[
         DataRequired(REQUIRED), Length(max=120)])

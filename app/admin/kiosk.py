@@ -3,7 +3,6 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
@@ -12,10 +11,11 @@ from app.directory import kiosk as domain
 from app.directory.publishing import public_listings
 from app.models import Listing
 from app.records.listings import set_featured
+from app.web.forms import BaseForm
 from app.web.rendering import is_fragment_request, render
 
 
-class IntervalForm(FlaskForm):
+class IntervalForm(BaseForm):
     interval = IntegerField(_l("Lama tiap jasa tampil (detik)"), validators=[
         InputRequired(_l("Isi jumlah detik.")),
         NumberRange(domain.MIN_INTERVAL, domain.MAX_INTERVAL,

@@ -4,7 +4,6 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from playhouse.flask_utils import get_object_or_404
 from wtforms import (
@@ -23,10 +22,11 @@ from app.admin import bp, superadmin_required
 from app.directory.kiosk import MAX_INTERVAL, MIN_INTERVAL
 from app.models import Unit
 from app.records import units as domain
+from app.web.forms import BaseForm
 from app.web.rendering import render
 
 
-class UnitForm(FlaskForm):
+class UnitForm(BaseForm):
     name = StringField(_l("Nama unit"), validators=[DataRequired(_l("Isi nama unit.")),
                                                     Length(max=120)],
                        description=_l("Mis. Bapas Kelas II Polewali."))

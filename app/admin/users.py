@@ -4,7 +4,6 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from playhouse.flask_utils import get_object_or_404
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -13,10 +12,11 @@ from wtforms.validators import DataRequired, Length
 from app.admin import bp, superadmin_required
 from app.models import ROLES, Unit, User
 from app.security import accounts, sessions, twofactor
+from app.web.forms import BaseForm
 from app.web.rendering import is_fragment_request, render
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     username = StringField(_l("Nama pengguna"), validators=[
         DataRequired(_l("Isi nama pengguna.")), Length(max=60)],
         description=_l("Huruf kecil, angka, titik, garis bawah atau tanda hubung; "

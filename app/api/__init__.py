@@ -11,13 +11,13 @@ from flask import Blueprint, current_app, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from app.api.openapi import openapi_document
-from app.directory.sharing import absolute_url
 from app.extensions import csrf
 from app.opendata import hsds as opendata
 from app.opendata.csv_feed import services_csv
 from app.records.units import all_units, has_many_units
 from app.web.errors import texts
 from app.web.headers import NUL_MESSAGE
+from app.web.public_address import absolute_url, base_url
 
 bp = Blueprint("api", __name__)
 
@@ -42,8 +42,8 @@ def _error(message: str, status: int = 400, headers=None):
 
 
 def _host() -> str:
-    """Return this request's scheme and host, for absolute URLs."""
-    return request.host_url
+    """Return the site's public address, for absolute URLs (never a forged Host)."""
+    return base_url()
 
 
 def _page_request():

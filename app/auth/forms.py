@@ -1,30 +1,30 @@
 """Forms of the login, setup and own-account pages."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.security.accounts import MAX_PASSWORD, MIN_PASSWORD
+from app.web.forms import BaseForm
 
 NEW_PASSWORD_HINT = _l("Minimal %(min)s karakter. Kalimat pendek yang mudah Anda ingat "
                        "lebih aman daripada kata acak yang pendek. Tidak boleh kata sandi umum.",
                        min=MIN_PASSWORD)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     username = StringField(_l("Nama pengguna"), validators=[DataRequired(_l("Isi nama pengguna.")),
                                                          Length(max=60)])
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Isi kata sandi.")),
                                                         Length(max=200)])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(BaseForm):
     code = StringField(_l("Kode verifikasi"), validators=[DataRequired(_l("Isi kode.")), Length(max=40)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "text",
                                   "autocapitalize": "off", "spellcheck": "false"})
 
 
-class SetupForm(FlaskForm):
+class SetupForm(BaseForm):
     full_name = StringField(_l("Nama lengkap Anda"), validators=[Length(max=100)])
     username = StringField(_l("Nama pengguna"), validators=[DataRequired(_l("Isi nama pengguna.")),
                                                          Length(max=60)])
@@ -37,7 +37,7 @@ class SetupForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-class CurrentPasswordForm(FlaskForm):
+class CurrentPasswordForm(BaseForm):
     """Re-authentication before a sensitive change."""
     current = PasswordField(_l("Kata sandi saat ini"), validators=[
         DataRequired(_l("Isi kata sandi Anda saat ini.")), Length(max=200)],

@@ -11,12 +11,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
-from flask import request, url_for
+from flask import url_for
 from markupsafe import Markup
 from PIL import Image, ImageDraw, ImageFont
 
 from app.directory.publishing import PublicListing, public_listings, to_public
 from app.models import Category, Listing
+from app.web.i18n import translate
+from app.web.public_address import absolute_url
 
 CARD_SIZE = (1200, 630)
 BRAND, BRAND_LIGHT, INK, MUTED, BG = "#0b5a7a", "#e3eff5", "#1c2430", "#5a6472", "#ffffff"
@@ -30,11 +32,6 @@ REGULAR_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.
                  "arial.ttf"]
 
 
-def absolute_url(path: str) -> str:
-    """Turn a site path (as url_for gives it) into an absolute URL for this request's host."""
-    return request.host_url.rstrip("/") + path
-
-
 def qr_svg(url: str, scale: int = 4) -> Markup:
     """Return an inline SVG QR code for `url`, sized `scale` pixels per module."""
     qr = segno.make(url, error="m")
@@ -45,18 +42,44 @@ def qr_svg(url: str, scale: int = 4) -> Markup:
                                        'aria-label="Kode QR" ', 1))
 
 
-def short_description(listing: PublicListing, limit: int = DESCRIPTION_LIMIT) -> str:
-    """Return a one-paragraph description of at most `limit` characters, for previews."""
-    text = " ".join(listing.description.split())
-    if not text:
-        where = f" di {listing.region_label}" if listing.region_label else ""
-        text = f"Jasa {listing.category_name}{where}. Hubungi langsung lewat WhatsApp atau telepon."
+def _about(listing: PublicListing, with_name: bool) -> str:
+    """Say what, by whom and where from the public view only (its consent already blanked
+    the name or the area it does not allow), in the current language."""
+    parts = {"category": listing.category_name,
+             "name": listing.display_name if with_name else "",
+             "area": listing.region_label or listing.service_area}
+    if parts["name"] and parts["area"]:
+        text = translate("Jasa %(category)s oleh %(name)s di %(area)s.", **parts)
+    elif parts["name"]:
+        text = translate("Jasa %(category)s oleh %(name)s.", **parts)
+    elif parts["area"]:
+        text = translate("Jasa %(category)s di %(area)s.", **parts)
+    else:
+        text = translate("Jasa %(category)s.", **parts)
+    if listing.tel_url:
+        text += " " + translate("Hubungi langsung lewat WhatsApp atau telepon.")
+    return text
+
+
+def _shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[:limit - 1]
     if " " in cut[limit // 2:]:
         cut = cut.rsplit(" ", 1)[0]  # end on a whole word when one is near
     return cut.rstrip(" ,.;:-–") + "…"
+
+
+def short_description(listing: PublicListing, limit: int = DESCRIPTION_LIMIT) -> str:
+    """Return a one-paragraph description of at most `limit` characters, for previews."""
+    text = " ".join(listing.description.split()) or _about(listing, with_name=False)
+    return _shorten(text, limit)
+
+
+def meta_description(listing: PublicListing, limit: int = DESCRIPTION_LIMIT) -> str:
+    """The page's <meta name="description">: the description, else what, who and where."""
+    text = " ".join(listing.description.split()) or _about(listing, with_name=True)
+    return _shorten(text, limit)
 
 
 # --- share card -------------------------------------------------------------------------

@@ -5,9 +5,9 @@ from playhouse.flask_utils import get_object_or_404
 from app.directory import stats
 from app.directory.browse import SearchFilters, find_public, public_listing, region_choices
 from app.directory.publishing import public_listings
-from app.directory.sharing import absolute_url
 from app.directory.structured_data import listing_jsonld
 from app.models import Category, Listing
+from app.web.public_address import absolute_url
 from app.web.rendering import render
 
 bp = Blueprint("public", __name__)

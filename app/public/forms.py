@@ -1,14 +1,14 @@
 """The public blueprint's forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from app.records.problem_reports import CONTACT_MAX, NOTE_MAX, REASONS
+from app.web.forms import BaseForm
 
 
-class ProblemReportForm(FlaskForm):
+class ProblemReportForm(BaseForm):
     """*Laporkan masalah*: what is wrong with a listing; no account, nothing else kept."""
     reason = RadioField(_l("Apa masalahnya?"),
                         choices=[SelectChoice(k, _l(label)) for k, label in REASONS.items()],

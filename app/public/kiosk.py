@@ -6,9 +6,10 @@ from flask import g, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 
 from app.directory.kiosk import next_slide
-from app.directory.sharing import absolute_url, qr_svg
+from app.directory.sharing import qr_svg
 from app.operations.seed import ensure_default_unit
 from app.public import bp
+from app.web.public_address import absolute_url
 
 WITA = ZoneInfo("Asia/Makassar")
 TEMPLATE = "public/kiosk.html"
@@ -19,7 +20,7 @@ def _context() -> dict:
     index = request.args.get("i", 0, type=int) or 0
     slide = next_slide(unit, index, request.args.get("sejak", "")[:40])
     return {"slide": slide, "unit": unit, "interval": unit.kiosk_interval,
-            "now": dt.datetime.now(WITA), "base_url": request.url_root.rstrip("/"),
+            "now": dt.datetime.now(WITA),
             # The footer's QR: the office's own home on /u/<slug>/kiosk, else the directory.
             "home_url": absolute_url(url_for("public.home")), "qr_svg": qr_svg}
 

@@ -13,8 +13,8 @@ from app.directory.browse import public_listing
 from app.directory.publishing import public_listings
 from app.directory.sharing import (
     SitemapEntry,
-    absolute_url,
     category_listings,
+    meta_description,
     qr_svg,
     robots_txt,
     share_card_png,
@@ -26,11 +26,13 @@ from app.directory.sharing import (
 from app.models import Category, Listing, Unit
 from app.public import bp
 from app.public.units import listing_office, listing_units, office_context
+from app.web.public_address import absolute_url
 
 # The kiosk and the flyers draw QR codes in templates.
 bp.add_app_template_global(qr_svg, "qr_svg")
 bp.add_app_template_global(absolute_url, "absolute_url")
 bp.add_app_template_global(short_description, "short_description")
+bp.add_app_template_global(meta_description, "meta_description")
 
 PAPER_SIZES = ("a4", "a5")
 

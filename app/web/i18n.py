@@ -42,6 +42,16 @@ def translate(text: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def setting_text(config, name: str) -> str:
+    """A text setting (APP_TAGLINE, PARENT_ORGANISATION) in the current language: in
+    English its `<name>_EN` setting when the office wrote one, else the catalogue's
+    English (the defaults are in it), else the text as set."""
+    value = config[name]
+    if current_language() == "en":
+        return config.get(name + "_EN") or translate(value)
+    return value
+
+
 def select_locale() -> str:
     """The cookie's explicit choice, else the browser's best match, else Indonesian."""
     if not has_request_context():

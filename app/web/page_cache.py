@@ -9,7 +9,9 @@ from memory takes a fraction of one. A page is reused only while
   tool writes — so a change an admin saves shows on the very next request, and several
   app processes behind one PostgreSQL never serve each other's old pages;
 - the date is the same (visibility depends on it: publication end, stale contacts);
-- everything the page depends on is the same: path and query, host and scheme, the
+- everything the page depends on is the same: path and query, host and scheme (links
+  use RAJA_KEMAS_PUBLIC_URL when set, else the host; an untrusted Host gets a 400, which
+  is never kept, so a forged one cannot plant a page — app/web/public_address.py), the
   language (Accept-Language and the `lang` cookie), htmx's headers (page or fragment),
   and Accept-Encoding (the stored body is the compressed one).
 

@@ -3,6 +3,7 @@ from flask import current_app, render_template, request, url_for
 from jinja2_fragments.flask import render_block
 
 from app.web.caching import content_hash
+from app.web.i18n import setting_text
 
 
 def is_fragment_request() -> bool:
@@ -39,9 +40,9 @@ def init_app(app):
     def _settings():
         cfg = app.config
         return {"office_name": cfg["OFFICE_NAME"], "app_name": cfg["APP_NAME"],
-                "app_tagline": cfg["APP_TAGLINE"], "office_phone": cfg["OFFICE_PHONE"],
-                "office_address": cfg["OFFICE_ADDRESS"],
-                "parent_organisation": cfg["PARENT_ORGANISATION"]}
+                "app_tagline": setting_text(cfg, "APP_TAGLINE"),
+                "office_phone": cfg["OFFICE_PHONE"], "office_address": cfg["OFFICE_ADDRESS"],
+                "parent_organisation": setting_text(cfg, "PARENT_ORGANISATION")}
 
     @app.after_request
     def _headers(response):
