@@ -1,4 +1,6 @@
 """Public blueprint: the directory anyone can read, with or without JavaScript."""
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
 from playhouse.flask_utils import get_object_or_404
 
@@ -6,9 +8,12 @@ from app.directory import stats
 from app.directory.browse import SearchFilters, find_public, public_listing, region_choices
 from app.directory.publishing import public_listings
 from app.models import Category, Listing
+from app.records import photos
 from app.web.rendering import render
 
 bp = Blueprint("public", __name__)
+bp.add_app_template_global(photos.srcset, "photo_srcset")
+bp.add_app_template_global(photos.variant_url, "photo_variant")
 
 
 @bp.route("/")
@@ -48,14 +53,28 @@ def category(slug):
 
 @bp.route("/foto/<name>")
 def photo(name):
-    """Serve a photo only while its listing is public and the client allows photos."""
+    """Serve a photo (or one of its srcset sizes) only while its listing is public and the
+    client allows photos; made on first request for photos saved before sizes existed.
+
+    `no-cache` with an ETag: browsers and shared caches keep the file but ask every time,
+    so an unpublished photo is gone on the next view (a 404), while an unchanged one costs
+    a 304 with no body.
+    """
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    variant = photos.parse_variant(name)
+    base = variant[0] if variant else name
     listing = public_listings().where(
-        (Listing.photo == name) | (Listing.photo_thumb == name)).first()
+        (Listing.photo == base) | (Listing.photo_thumb == base)).first()
     if listing is None or not public_listing(listing.id).photo_url:
         abort(404)
-    response = send_from_directory(current_app.config["UPLOAD_DIR"], name)
-    response.headers["Cache-Control"] = "public, max-age=3600"
+    if variant and (listing.photo != base
+                    or photos.make_variant(folder, *variant) is None):
+        abort(404)
+    response = send_from_directory(folder, name)
+    response.headers["Cache-Control"] = "no-cache"
     return response
+
+
 from app.public import (
     contact,  # noqa: E402,F401
     kiosk,  # noqa: E402,F401  (routes register on bp)
