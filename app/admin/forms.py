@@ -83,6 +83,9 @@ class ListingForm(FlaskForm):
     phone = StringField(_l("Telepon / WhatsApp"), validators=[DataRequired(REQUIRED), Length(max=30)],
                         description=_l("Contoh: 0812-3456-7890"))
     photo = FileField(_l("Foto (opsional)"))
+    # A photo uploaded with a form that came back with an error (app/pending_photos.py).
+    photo_token = HiddenField()
+    remove_pending = BooleanField(_l("Jangan pakai foto ini"))
     remove_photo = BooleanField(_l("Hapus foto"))
     publish_until = DateField(_l("Tayang sampai (opsional)"), validators=[Optional()])
     featured = BooleanField(_l("Tampilkan di layar kios"))
@@ -101,7 +104,7 @@ class ListingForm(FlaskForm):
     def domain_data(self) -> dict:
         """Plain values for listings.save_listing."""
         data = {name: field.data for name, field in self._fields.items()
-                if name not in ("csrf_token", "photo")}
+                if name not in ("csrf_token", "photo", "photo_token", "remove_pending")}
         for name, value in data.items():
             if isinstance(value, str):
                 data[name] = value.strip()
