@@ -43,7 +43,7 @@ VARIANT_QUALITY = {"jpg": 78, "webp": 72}
 # lowering the quality, then the width, until it fits.
 CARD_WIDTH = 320
 CARD_MAX_BYTES = 15 * 1024
-CARD_STEPS = ((320, 70), (320, 58), (320, 46), (320, 36), (256, 40), (200, 40), (160, 36))
+CARD_STEPS = ((320, 62), (320, 52), (320, 44), (320, 36), (256, 40), (200, 40), (160, 36))
 VARIANT_NAME = re.compile(r"(?P<stem>[A-Za-z0-9_-]+)-(?P<width>320|640|1200)\.(?P<ext>jpg|webp)")
 # Messages, translated where raised (translate(UNREADABLE)).
 UNREADABLE = N_("Berkas ini bukan foto yang bisa dibaca. Pilih foto JPG atau PNG.")
