@@ -51,6 +51,13 @@ def category(slug):
                   page=page, regions=region_choices())
 
 
+def _public_photo_owner(name: str):
+    """The listing whose photo or thumbnail is `name`, if it may show its photo now."""
+    listing = public_listings().where(
+        (Listing.photo == name) | (Listing.photo_thumb == name)).first()
+    return listing if listing and public_listing(listing.id).photo_url else None
+
+
 @bp.route("/foto/<name>")
 def photo(name):
     """Serve a photo (or one of its srcset sizes) only while its listing is public and the
@@ -61,15 +68,13 @@ def photo(name):
     a 304 with no body.
     """
     folder = Path(current_app.config["UPLOAD_DIR"])
-    variant = photos.parse_variant(name)
-    base = variant[0] if variant else name
-    listing = public_listings().where(
-        (Listing.photo == base) | (Listing.photo_thumb == base)).first()
-    if listing is None or not public_listing(listing.id).photo_url:
-        abort(404)
-    if variant and (listing.photo != base
-                    or photos.make_variant(folder, *variant) is None):
-        abort(404)
+    listing = _public_photo_owner(name)
+    if listing is None:  # not a stored file name: one of a photo's sizes?
+        variant = photos.parse_variant(name)
+        listing = _public_photo_owner(variant[0]) if variant else None
+        if (listing is None or listing.photo != variant[0]
+                or photos.make_variant(folder, *variant) is None):
+            abort(404)
     response = send_from_directory(folder, name)
     response.headers["Cache-Control"] = "no-cache"
     return response
