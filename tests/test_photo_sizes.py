@@ -123,16 +123,16 @@ def test_sizes_follow_consent_and_publication(client, make_listing):
 
 def test_sizes_of_older_photos_are_made_on_first_request(app, client, make_listing):
     listing = make_listing(photo=camera_photo())
-    folder = Path(app.config["UPLOAD_DIR"])
+    sizes = Path(app.config["UPLOAD_DIR"] + "-sizes")
     with database.connection_context():
         name = Listing.get_by_id(listing.id).photo
     stem = name.rsplit(".", 1)[0]
-    for made in folder.glob(f"{stem}-[0-9]*"):
+    for made in sizes.glob(f"{stem}-*"):
         made.unlink()  # as a photo saved before sizes existed
     served = client.get(f"/foto/{stem}-640.webp")
     assert served.status_code == 200
     assert Image.open(io.BytesIO(served.data)).size[0] == 640
-    assert (folder / f"{stem}-640.webp").exists()  # stored, not made again
+    assert (sizes / f"{stem}-640.webp").exists()  # stored, not made again
 
 
 def test_removing_a_photo_removes_its_sizes(app, client, auth, make_listing):
@@ -142,8 +142,10 @@ def test_removing_a_photo_removes_its_sizes(app, client, auth, make_listing):
     with database.connection_context():
         stem = Listing.get_by_id(listing.id).photo.rsplit(".", 1)[0]
         payload = form_payload(remove_photo=True, version=str(listing.version))
-    assert list(folder.glob(f"{stem}*"))
+    sizes = Path(app.config["UPLOAD_DIR"] + "-sizes")
+    files = list(folder.glob(f"{stem}*")) + list(sizes.glob(f"{stem}*"))
+    assert len(files) == 7  # photo, thumbnail, 5 sizes
     auth.login()
     saved = client.post(f"/admin/jasa/{listing.id}/ubah", data=payload)
     assert saved.status_code == 303
-    assert list(folder.glob(f"{stem}*")) == []
+    assert not any(f.exists() for f in files)

@@ -67,15 +67,16 @@ def photo(name):
     so an unpublished photo is gone on the next view (a 404), while an unchanged one costs
     a 304 with no body.
     """
-    folder = Path(current_app.config["UPLOAD_DIR"])
-    listing = _public_photo_owner(name)
-    if listing is None:  # not a stored file name: one of a photo's sizes?
+    path = Path(current_app.config["UPLOAD_DIR"]) / name
+    if _public_photo_owner(name) is None:  # not a stored file name: one of a photo's sizes?
         variant = photos.parse_variant(name)
         listing = _public_photo_owner(variant[0]) if variant else None
-        if (listing is None or listing.photo != variant[0]
-                or photos.make_variant(folder, *variant) is None):
+        if listing is None or listing.photo != variant[0]:
             abort(404)
-    response = send_from_directory(folder, name)
+        path = photos.make_variant(path.parent, *variant)
+        if path is None or path.name != name:
+            abort(404)
+    response = send_from_directory(path.parent, path.name)
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -35,7 +35,9 @@ THUMB_QUALITIES = (70, 62, 54, 46, 38)
 THUMB_MAX_BYTES = 28 * 1024
 # Sizes for `srcset`: the stored photo (FULL_SIZE) re-encoded at these widths, as JPEG and
 # WebP, named `<stem>-<width>.<ext>` (`<stem>.jpg` itself is the 1200 JPEG). Made when
-# the photo is saved, or from the stored photo on first request for older photos.
+# the photo is saved, or from the stored photo on first request for older photos. They
+# live beside the uploads folder (`uploads-sizes`, see sizes_folder): derived files that
+# backups and restores leave alone, and that can be deleted at any time.
 VARIANT_WIDTHS = (320, 640, 1200)
 VARIANT_FORMATS = {"jpg": "JPEG", "webp": "WEBP"}
 VARIANT_QUALITY = {"jpg": 78, "webp": 72}
@@ -166,6 +168,11 @@ def copy_photo(source: Path, stored: StoredPhoto, folder: Path) -> StoredPhoto:
 
 # --- sizes for srcset ----------------------------------------------------------------
 
+def sizes_folder(folder: Path) -> Path:
+    """Where the srcset sizes of the photos in `folder` are kept."""
+    return folder.with_name(f"{folder.name}-sizes")
+
+
 def variant_name(name: str, width: int, ext: str) -> str:
     """The file name of `name` (a stored `<stem>.jpg`) at `width` in format `ext`."""
     stem = name.rsplit(".", 1)[0]
@@ -225,16 +232,19 @@ def make_variant(folder: Path, name: str, width: int, ext: str) -> Path | None:
     None if the stored photo is gone. Written under a temporary name and renamed, so two
     requests making the same file at once never serve half of it.
     """
-    target = folder / variant_name(name, width, ext)
+    source = folder / name
+    if (width, ext) == (FULL_SIZE, "jpg"):
+        return source if source.exists() else None
+    target = sizes_folder(folder) / variant_name(name, width, ext)
     if target.exists():
         return target
-    source = folder / name
     if not source.exists():
         return None
     with Image.open(source, formats=("JPEG",)) as image:  # our own re-encoded JPEG
         image.load()
         data = _variant_bytes(image, width, ext)
-    partial = folder / f".{target.name}.{secrets.token_hex(4)}.part"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
     partial.write_bytes(data)
     os.replace(partial, target)
     return target
@@ -254,4 +264,5 @@ def delete_photo_files(folder: Path, *names) -> None:
             (folder / name).unlink(missing_ok=True)
             for width in VARIANT_WIDTHS:
                 for ext in VARIANT_FORMATS:
-                    (folder / variant_name(name, width, ext)).unlink(missing_ok=True)
+                    (sizes_folder(folder) / variant_name(name, width, ext)).unlink(
+                        missing_ok=True)
