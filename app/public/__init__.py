@@ -4,16 +4,16 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
 from playhouse.flask_utils import get_object_or_404
 
+from app import photo_sizes
 from app.directory import stats
 from app.directory.browse import SearchFilters, find_public, public_listing, region_choices
 from app.directory.publishing import public_listings
 from app.models import Category, Listing
-from app.records import photos
 from app.web.rendering import render
 
 bp = Blueprint("public", __name__)
-bp.add_app_template_global(photos.srcset, "photo_srcset")
-bp.add_app_template_global(photos.variant_url, "photo_variant")
+bp.add_app_template_global(photo_sizes.srcset, "photo_srcset")
+bp.add_app_template_global(photo_sizes.variant_url, "photo_variant")
 
 
 @bp.route("/")
@@ -69,11 +69,11 @@ def photo(name):
     """
     path = Path(current_app.config["UPLOAD_DIR"]) / name
     if _public_photo_owner(name) is None:  # not a stored file name: one of a photo's sizes?
-        variant = photos.parse_variant(name)
+        variant = photo_sizes.parse_variant(name)
         listing = _public_photo_owner(variant[0]) if variant else None
         if listing is None or listing.photo != variant[0]:
             abort(404)
-        path = photos.make_variant(path.parent, *variant)
+        path = photo_sizes.make_variant(path.parent, *variant)
         if path is None or path.name != name:
             abort(404)
     response = send_from_directory(path.parent, path.name)

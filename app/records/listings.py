@@ -9,10 +9,11 @@ from app.db import database
 from app.directory import search
 from app.directory.publishing import PublishError, publish_problems
 from app.models import Client, Consent, Listing, now
+from app.photo_sizes import make_variants
 from app.records import audit
 from app.records import consent as consent_domain
 from app.records.phones import parse_phone
-from app.records.photos import delete_photo_files, make_variants, store_photo
+from app.records.photos import delete_photo_files, store_photo
 from app.web.i18n import N_, translate
 
 CLIENT_FIELDS = ["full_name", "register_number", "birth_date", "supervising_officer",

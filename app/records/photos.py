@@ -5,8 +5,6 @@ also something else (a JPEG with a ZIP, HTML or PHP after it, a GIF that is a sc
 refused outright, although re-encoding would drop the extra bytes anyway.
 """
 import io
-import os
-import re
 import secrets
 import shutil
 import warnings
@@ -33,20 +31,6 @@ FULL_SIZE = 1200  # longest side of the stored photo
 THUMB_SIZE = 320
 THUMB_QUALITIES = (70, 62, 54, 46, 38)
 THUMB_MAX_BYTES = 28 * 1024
-# Sizes for `srcset`: the stored photo (FULL_SIZE) re-encoded at these widths, as JPEG and
-# WebP, named `<stem>-<width>.<ext>` (`<stem>.jpg` itself is the 1200 JPEG). Made when
-# the photo is saved, or from the stored photo on first request for older photos. They
-# live beside the uploads folder (`uploads-sizes`, see sizes_folder): derived files that
-# backups and restores leave alone, and that can be deleted at any time.
-VARIANT_WIDTHS = (320, 640, 1200)
-VARIANT_FORMATS = {"jpg": "JPEG", "webp": "WEBP"}
-VARIANT_QUALITY = {"jpg": 78, "webp": 72}
-# The 320 variant is the card thumbnail (88 CSS px, cropped): at most CARD_MAX_BYTES,
-# lowering the quality, then the width, until it fits.
-CARD_WIDTH = 320
-CARD_MAX_BYTES = 15 * 1024
-CARD_STEPS = ((320, 62), (320, 52), (320, 44), (320, 36), (256, 40), (200, 40), (160, 36))
-VARIANT_NAME = re.compile(r"(?P<stem>[A-Za-z0-9_-]+)-(?P<width>320|640|1200)\.(?P<ext>jpg|webp)")
 # Messages, translated where raised (translate(UNREADABLE)).
 UNREADABLE = N_("Berkas ini bukan foto yang bisa dibaca. Pilih foto JPG atau PNG.")
 UNSUPPORTED = N_("Format foto tidak didukung. Gunakan JPG, PNG atau WebP.")
@@ -166,103 +150,10 @@ def copy_photo(source: Path, stored: StoredPhoto, folder: Path) -> StoredPhoto:
                        stored.thumb_width, stored.thumb_height)
 
 
-# --- sizes for srcset ----------------------------------------------------------------
-
-def sizes_folder(folder: Path) -> Path:
-    """Where the srcset sizes of the photos in `folder` are kept."""
-    return folder.with_name(f"{folder.name}-sizes")
-
-
-def variant_name(name: str, width: int, ext: str) -> str:
-    """The file name of `name` (a stored `<stem>.jpg`) at `width` in format `ext`."""
-    stem = name.rsplit(".", 1)[0]
-    return name if (width, ext) == (FULL_SIZE, "jpg") else f"{stem}-{width}.{ext}"
-
-
-def parse_variant(name: str) -> tuple[str, int, str] | None:
-    """(stored photo name, width, ext) for a variant file name, else None."""
-    match = VARIANT_NAME.fullmatch(name or "")
-    if match is None:
-        return None
-    return f"{match['stem']}.jpg", int(match["width"]), match["ext"]
-
-
-def variant_url(url: str, width: int, ext: str) -> str:
-    """The URL of a photo's size, from the photo's own URL (`.../<stem>.jpg`)."""
-    head, _, name = url.rpartition("/")
-    return f"{head}/{variant_name(name, width, ext)}"
-
-
-def srcset(url: str, photo_width: int | None, ext: str) -> str:
-    """A `srcset` of the photo at `url` in format `ext`: each size once, never upscaled."""
-    seen, parts = set(), []
-    for width in VARIANT_WIDTHS:
-        actual = min(width, photo_width or width)
-        if actual not in seen:
-            seen.add(actual)
-            parts.append(f"{variant_url(url, width, ext)} {actual}w")
-    return ", ".join(parts)
-
-
-def _encode_variant(image: Image.Image, width: int, ext: str, quality: int) -> bytes:
-    img = image.copy()
-    img.thumbnail((width, width * 4))
-    img.info = {}  # no comment, EXIF or ICC is carried over (see _encode)
-    buffer = io.BytesIO()
-    if ext == "webp":
-        img.save(buffer, "WEBP", quality=quality, method=4)
-    else:
-        img.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
-    return buffer.getvalue()
-
-
-def _variant_bytes(image: Image.Image, width: int, ext: str) -> bytes:
-    if width != CARD_WIDTH:
-        return _encode_variant(image, width, ext, VARIANT_QUALITY[ext])
-    for step_width, quality in CARD_STEPS:
-        data = _encode_variant(image, step_width, ext, quality)
-        if len(data) <= CARD_MAX_BYTES:
-            break
-    return data
-
-
-def make_variant(folder: Path, name: str, width: int, ext: str) -> Path | None:
-    """Return the file of `name` at `width`/`ext`, making it from the stored photo if missing.
-
-    None if the stored photo is gone. Written under a temporary name and renamed, so two
-    requests making the same file at once never serve half of it.
-    """
-    source = folder / name
-    if (width, ext) == (FULL_SIZE, "jpg"):
-        return source if source.exists() else None
-    target = sizes_folder(folder) / variant_name(name, width, ext)
-    if target.exists():
-        return target
-    if not source.exists():
-        return None
-    with Image.open(source, formats=("JPEG",)) as image:  # our own re-encoded JPEG
-        image.load()
-        data = _variant_bytes(image, width, ext)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
-    partial.write_bytes(data)
-    os.replace(partial, target)
-    return target
-
-
-def make_variants(folder: Path, name: str) -> None:
-    """Make every srcset size of a stored photo (when it is saved)."""
-    for width in VARIANT_WIDTHS:
-        for ext in VARIANT_FORMATS:
-            make_variant(folder, name, width, ext)
-
-
 def delete_photo_files(folder: Path, *names) -> None:
     """Remove stored photo files and their srcset sizes, ignoring ones already gone."""
+    from app.photo_sizes import delete_sizes  # imported here: photo_sizes builds on this module
     for name in names:
         if name:
             (folder / name).unlink(missing_ok=True)
-            for width in VARIANT_WIDTHS:
-                for ext in VARIANT_FORMATS:
-                    (sizes_folder(folder) / variant_name(name, width, ext)).unlink(
-                        missing_ok=True)
+            delete_sizes(folder, name)
