@@ -22,6 +22,10 @@ Public pages fetch htmx only when the search form is first used (a script tag's
 `data-htmx`, static/js/htmx-on-demand.js): it is not part of a first visit and is shown
 on a line of its own, with what a visitor's first live search then costs.
 
+Then the weight of one listing's detail page with its photo, as a phone 360 CSS px wide at
+2x would load it (the image picked from `srcset`/`sizes`, WebP when offered, and what a
+browser without WebP gets), and the largest card thumbnail on the home page.
+
 With --browser, the same budgets and the ones only a browser can measure (photos,
 lazy loading, first contentful paint and typed search under "Slow 3G") are then measured
 in headless Chromium at 360x740 by bench/pageweight_browser.py.
@@ -184,6 +188,83 @@ def fetch_assets(client: Client, urls: list[str], cache: dict) -> list[Resource]
     return out
 
 
+class Pictures(HTMLParser):
+    """Collect each <img> (with the WebP <source> of its <picture>) and the cards."""
+
+    def __init__(self):
+        super().__init__()
+        self.images, self.cards, self._webp, self._card = [], [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "li" and "card" in a.get("class", "").split():
+            self._card = {"img": None, "link": None}
+            self.cards.append(self._card)
+        elif tag == "a" and self._card and not self._card["link"] \
+                and a.get("href", "").startswith("/jasa/"):
+            self._card["link"] = a["href"]
+        elif tag == "source" and a.get("type") == "image/webp":
+            self._webp = a.get("srcset", "")
+        elif tag == "img":
+            image = {**a, "webp": self._webp or ""}
+            self.images.append(image)
+            if self._card and not self._card["img"]:
+                self._card["img"] = image
+            self._webp = None
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            self._card = None
+
+
+def pick_candidate(srcset: str, fallback: str, needed_px: int) -> str:
+    """The URL a browser takes from `srcset` for a slot of `needed_px` device pixels."""
+    candidates = []
+    for part in srcset.split(","):
+        bits = part.split()
+        if len(bits) == 2 and bits[1].endswith("w") and bits[1][:-1].isdigit():
+            candidates.append((int(bits[1][:-1]), bits[0]))
+    if not candidates:
+        return fallback
+    candidates.sort()
+    return next((url for width, url in candidates if width >= needed_px), candidates[-1][1])
+
+
+def photo_weights(client: Client, home: Resource, slot_px: int, dpr: float) -> list[str]:
+    """Lines on the detail page's bytes with its photo, and on the card thumbnails."""
+    home_pictures = Pictures()
+    home_pictures.feed(home.text)
+    cards = [c for c in home_pictures.cards if c["img"] and c["link"]]
+    lines = []
+
+    def size(url):
+        status, _, _, body = client.request(url)
+        return len(body) if status == 200 else 0
+    if not cards:
+        return ["detail page: no card with a photo on /; seed with --photo-share > 0"]
+    jpeg = max(size(c["img"].get("src", "")) for c in cards)
+    webp = max(size(c["img"]["webp"].split()[0]) if c["img"]["webp"] else 0 for c in cards)
+    lines.append(f"card thumbnails on /: {len(cards)} with a photo; largest JPEG "
+                 f"{kb(jpeg)} KB, largest WebP {kb(webp) if webp else '-'} KB")
+    link = cards[0]["link"]  # the first listing on / that has a photo
+    page = client.measure("detail HTML", link)
+    detail = Pictures()
+    detail.feed(page.text)
+    photo = next((i for i in detail.images if "photo" in i.get("class", "").split()), None)
+    if photo is None:
+        return lines + [f"detail page {link}: no photo shown"]
+    needed = round(slot_px * dpr)
+    jpeg_url = pick_candidate(photo.get("srcset", ""), photo.get("src", ""), needed)
+    webp_url = pick_candidate(photo["webp"], jpeg_url, needed) if photo["webp"] else jpeg_url
+    jpeg, webp = size(jpeg_url), size(webp_url)
+    lines.append(f"detail page {page.url}: HTML {kb(page.gzip)} KB gzip")
+    lines.append(f"  photo for a {slot_px} CSS px slot at {dpr:g}x: WebP-capable browser "
+                 f"{kb(webp)} KB ({webp_url}), JPEG-only {kb(jpeg)} KB ({jpeg_url})")
+    lines.append(f"  detail page total: {kb(page.gzip + webp)} KB (WebP), "
+                 f"{kb(page.gzip + jpeg)} KB (JPEG only)")
+    return lines
+
+
 def card_count(html: str) -> int:
     return len(re.findall(r'<li\b[^>]*\bclass="[^"]*\bcard\b', html))
 
@@ -219,6 +300,9 @@ def main(argv=None) -> int:
     ap.add_argument("--password", help="its password")
     ap.add_argument("--query", default="jahit", help="search word with >= 20 matches")
     ap.add_argument("--timeout", type=float, default=15)
+    ap.add_argument("--slot", type=int, default=298,
+                    help="CSS px of the detail photo's slot on a 360 px phone (default 298)")
+    ap.add_argument("--dpr", type=float, default=2.0, help="device pixel ratio (default 2)")
     ap.add_argument("--browser", action="store_true",
                     help="then measure in headless Chromium (bench/pageweight_browser.py)")
     ap.add_argument("--instance", help="with --browser: instance folder, to check thumbnails")
@@ -322,6 +406,13 @@ def main(argv=None) -> int:
     print()
     for line in fragment_breakdown(fragment, cards):
         print(line)
+    print()
+    try:
+        for line in photo_weights(client, home, args.slot, args.dpr):
+            print(line)
+    except ConnectionFailure as exc:
+        print(f"cannot reach the server: {exc}", file=sys.stderr)
+        return 2
     if args.browser:
         print()
         sys.path.insert(0, str(Path(__file__).resolve().parent))

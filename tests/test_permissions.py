@@ -36,6 +36,7 @@ PREFIXES = {
     "/admin/jasa/<int:listing_id>": EDITOR,  # edit, publish, confirm, feature, delete...
     "/admin/klien/<int:client_id>/": EDITOR,  # consent, withdrawal, erasure, data export
     "/admin/foto": READ,  # photos of the unit's listings, any publish state
+    "/admin/foto-tertunda/<token>": EDITOR,  # a photo kept from a form with errors (its admin's)
     "/admin/kios": READ,  # kiosk settings: viewers see them, editors change them
     "/admin/perlu-konfirmasi": READ,  # listings whose contact needs confirming
     "/admin/laporan": READ,  # reports: what a viewer is for

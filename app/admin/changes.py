@@ -249,7 +249,7 @@ def entity_label(entity: str) -> str:
     return translate(ENTITIES[entity]) if entity in ENTITIES else entity
 
 
-def conflict_panel(form, exc, photo_dropped: bool = False) -> dict:
+def conflict_panel(form, exc, photo_waiting: bool = False) -> dict:
     """Return what the conflict panel shows: who saved, when, and stored vs submitted values."""
     rows = []
     for name in exc.changed:
@@ -257,4 +257,4 @@ def conflict_panel(form, exc, photo_dropped: bool = False) -> dict:
         mine = form[name].data if name in form else None
         rows.append((label, readable(name, exc.saved.get(name)), readable(name, mine)))
     return {"by": exc.by or translate("admin lain"), "at": wita(exc.at), "rows": rows,
-            "photo_dropped": photo_dropped}
+            "photo_waiting": photo_waiting}

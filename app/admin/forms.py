@@ -97,6 +97,9 @@ class ListingForm(BaseForm):
     phone = StringField(_l("Telepon / WhatsApp"), validators=[DataRequired(REQUIRED), Length(max=30)],
                         description=_l("Contoh: 0812-3456-7890"))
     photo = FileField(_l("Foto (opsional)"))
+    # A photo uploaded with a form that came back with an error (app/records/pending_photos.py).
+    photo_token = HiddenField()
+    remove_pending = BooleanField(_l("Jangan pakai foto ini"))
     remove_photo = BooleanField(_l("Hapus foto"))
     publish_until = DateField(_l("Tayang sampai (opsional)"), validators=[Optional()])
     featured = BooleanField(_l("Tampilkan di layar kios"))
@@ -122,7 +125,7 @@ class ListingForm(BaseForm):
     def domain_data(self) -> dict:
         """Plain values for listings.save_listing."""
         data = {name: field.data for name, field in self._fields.items()
-                if name not in ("csrf_token", "photo")}
+                if name not in ("csrf_token", "photo", "photo_token", "remove_pending")}
         for name, value in data.items():
             if isinstance(value, str):
                 data[name] = value.strip()

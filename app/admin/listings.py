@@ -1,17 +1,28 @@
 """Admin routes for listings: list, create, edit, publish, confirm, delete, restore."""
 import datetime as dt
 
-from flask import abort, current_app, flash, redirect, request, send_from_directory, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.admin import bp, editor_required, listing_for_user
 from app.admin.forms import ListingForm
 from app.directory.publishing import PublishError, adult_cutoff
 from app.models import CONTACT_RELATIONS, Listing
-from app.records import access, undo
+from app.records import access, pending_photos, undo
 from app.records import listings as domain
 from app.records.phones import display_phone, parse_phone
+from app.records.photos import PhotoError
 from app.web.forms import EmptyForm
 from app.web.pagination import paged
 from app.web.rendering import is_fragment_request, render
@@ -83,15 +94,43 @@ def _field_check(form, name):
     return "", ""
 
 
+def _kept_photo(form):
+    """The photo this save uses: a new upload (kept as pending at once) or the one kept
+    from the last attempt (the hidden token). Puts any refusal on the photo field."""
+    token = form.photo_token.data or ""
+    upload = form.photo.data
+    chosen = upload.read() if upload and getattr(upload, "filename", "") else None
+    if token and (chosen or form.remove_pending.data):
+        pending_photos.discard(current_user, token)  # replaced or removed
+        token = ""
+    form.photo_token.data, form.remove_pending.data = "", False
+    kept = None
+    if chosen:
+        try:
+            kept = pending_photos.keep(current_user, chosen)
+        except PhotoError as exc:
+            form.photo.errors = list(form.photo.errors) + [str(exc)]
+    elif token:
+        kept = pending_photos.load(current_user, token)
+        if kept is None:
+            form.photo.errors = list(form.photo.errors) + [_(
+                "Foto yang tadi diunggah sudah tidak tersedia (disimpan lebih dari sehari "
+                "atau tautannya salah). Pilih fotonya lagi, atau simpan tanpa foto.")]
+    if kept:
+        form.photo_token.data = kept.token
+        form.photo.label.text = _l("Ganti dengan foto lain (opsional)")
+    return kept
+
+
 def _save(form, listing, client):
     """Run the save; put any refusal on the form. Returns the listing or None."""
-    if not form.validate():
+    valid = form.validate()
+    kept = _kept_photo(form)  # after validate(), which would clear the photo's errors
+    if not valid or form.photo.errors:
         return None
-    upload = form.photo.data
-    photo_bytes = upload.read() if upload and getattr(upload, "filename", "") else None
     try:
-        return domain.save_listing(listing, client, form.domain_data(), current_user,
-                                   photo_bytes)
+        saved = domain.save_listing(listing, client, form.domain_data(), current_user,
+                                    pending_photo=kept)
     except domain.FieldError as exc:
         form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
     except PublishError as exc:
@@ -100,13 +139,17 @@ def _save(form, listing, client):
         from app.admin.changes import conflict_panel
         # The form keeps the admin's input; with the stored version, Simpan now saves the merge.
         form.version.data = str(exc.version)
-        form.conflict = conflict_panel(form, exc, photo_dropped=bool(photo_bytes))
+        form.conflict = conflict_panel(form, exc, photo_waiting=bool(kept))
         labels = [str(form[f].label.text) for f in exc.changed if f in form]
         form.version.errors = [
             _("Jasa ini baru saja diubah oleh admin lain.") + " "
             + (_("Yang berbeda: %(fields)s.", fields=", ".join(labels)) + " " if labels else "")
             + _("Isian Anda belum disimpan dan masih ada di formulir. Bandingkan di bawah, "
                 "sesuaikan isian, lalu tekan Simpan lagi.")]
+    else:
+        if kept:
+            pending_photos.discard(current_user, kept.token)
+        return saved
     return None
 
 
@@ -131,7 +174,8 @@ def _entry_page(form, listing, client, action):
         error, hint = _field_check(form, name)
         return render("admin/_field_msg.html", name=name, error=error, hint=hint)
     return render("admin/listing_form.html", form=form, listing=listing, client=client,
-                  action=action, relations=CONTACT_RELATIONS)
+                  action=action, relations=CONTACT_RELATIONS,
+                  pending_photo=pending_photos.load(current_user, form.photo_token.data or ""))
 
 
 @bp.route("/jasa/baru", methods=["GET", "POST"])
@@ -263,6 +307,16 @@ def listing_restore(listing_id):
         return ""
     flash(_("“%(title)s” dipulihkan sebagai draf.", title=listing.title), "success")
     return redirect(url_for("admin.listing_index", status="sampah"), 303)
+
+
+@bp.route("/foto-tertunda/<token>")
+@editor_required
+def pending_photo(token):
+    """The preview of a photo kept from a form with errors: only for the admin who chose it."""
+    kept = pending_photos.load(current_user, token)
+    if kept is None:
+        abort(404)
+    return send_file(kept.thumb_path, mimetype="image/jpeg")
 
 
 @bp.route("/foto/<path:name>")

@@ -1,4 +1,6 @@
 """Public blueprint: the directory anyone can read, with or without JavaScript."""
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
 from playhouse.flask_utils import get_object_or_404
 
@@ -7,10 +9,13 @@ from app.directory.browse import SearchFilters, find_public, public_listing, reg
 from app.directory.publishing import public_listings
 from app.directory.structured_data import listing_jsonld
 from app.models import Category, Listing
+from app.records import photo_sizes
 from app.web.public_address import absolute_url
 from app.web.rendering import render
 
 bp = Blueprint("public", __name__)
+bp.add_app_template_global(photo_sizes.srcset, "photo_srcset")
+bp.add_app_template_global(photo_sizes.variant_url, "photo_variant")
 
 
 @bp.route("/")
@@ -51,16 +56,36 @@ def category(slug):
                   page=page, regions=region_choices())
 
 
-@bp.route("/foto/<name>")
-def photo(name):
-    """Serve a photo only while its listing is public and the client allows photos."""
+def _public_photo_owner(name: str):
+    """The listing whose photo or thumbnail is `name`, if it may show its photo now."""
     listing = public_listings().where(
         (Listing.photo == name) | (Listing.photo_thumb == name)).first()
-    if listing is None or not public_listing(listing.id).photo_url:
-        abort(404)
-    response = send_from_directory(current_app.config["UPLOAD_DIR"], name)
-    response.headers["Cache-Control"] = "public, max-age=3600"
+    return listing if listing and public_listing(listing.id).photo_url else None
+
+
+@bp.route("/foto/<name>")
+def photo(name):
+    """Serve a photo (or one of its srcset sizes) only while its listing is public and the
+    client allows photos; made on first request for photos saved before sizes existed.
+
+    `no-cache` with an ETag: browsers and shared caches keep the file but ask every time,
+    so an unpublished photo is gone on the next view (a 404), while an unchanged one costs
+    a 304 with no body.
+    """
+    path = Path(current_app.config["UPLOAD_DIR"]) / name
+    if _public_photo_owner(name) is None:  # not a stored file name: one of a photo's sizes?
+        variant = photo_sizes.parse_variant(name)
+        listing = _public_photo_owner(variant[0]) if variant else None
+        if listing is None or listing.photo != variant[0]:
+            abort(404)
+        path = photo_sizes.make_variant(path.parent, *variant)
+        if path is None or path.name != name:
+            abort(404)
+    response = send_from_directory(path.parent, path.name)
+    response.headers["Cache-Control"] = "no-cache"
     return response
+
+
 from app.public import (
     contact,  # noqa: E402,F401
     embed,  # noqa: E402,F401  (/sematkan, for other sites' iframes)

@@ -12,6 +12,7 @@ from app.models import Client, Consent, Listing, now
 from app.records import access, audit
 from app.records import consent as consent_domain
 from app.records.phones import parse_phone
+from app.records.photo_sizes import make_variants
 from app.records.photos import delete_photo_files, store_photo
 from app.web.i18n import N_, translate
 
@@ -83,13 +84,15 @@ def _photo_folder() -> Path:
 
 
 def save_listing(listing: Listing | None, client: Client | None, data: dict, user,
-                 photo_bytes: bytes | None = None) -> Listing:
+                 photo_bytes: bytes | None = None, pending_photo=None) -> Listing:
     """Create or update a listing with its client and consent, all or nothing.
 
     `data` holds plain values keyed as in CLIENT_FIELDS (prefixed `client_`),
     CONSENT_FIELDS (prefixed `consent_`), LISTING_FIELDS, plus `phone`, `publish`,
-    `remove_photo` and `version`. Raises FieldError, ConflictError or PublishError;
-    on any of them nothing is saved.
+    `remove_photo` and `version`. The photo is either the uploaded `photo_bytes` or a
+    `pending_photo` kept from an earlier attempt (app/records/pending_photos.py), which stays
+    pending if the save fails. Raises FieldError, ConflictError or PublishError; on any
+    of them nothing is saved.
     """
     client_data = {f: data["client_" + f] for f in CLIENT_FIELDS if "client_" + f in data}
     consent_data = consent_domain.with_defaults(
@@ -117,6 +120,8 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
                                  cfg["MAX_UPLOAD_MB"] * 1024 * 1024, cfg["MAX_IMAGE_PIXELS"])
         except ValueError as exc:
             raise FieldError("photo", str(exc)) from None
+    elif pending_photo is not None:
+        stored = pending_photo.place_in(_photo_folder())
 
     try:
         with database.atomic() as txn:
@@ -132,7 +137,17 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
             delete_photo_files(_photo_folder(), stored.name, stored.thumb)
         raise
     delete_photo_files(_photo_folder(), *old_photos)
+    if stored:
+        _make_sizes(stored.name)
     return listing
+
+
+def _make_sizes(name: str) -> None:
+    """Make the photo's srcset sizes now; if that fails, the first request makes them."""
+    try:
+        make_variants(_photo_folder(), name)
+    except OSError:
+        current_app.logger.exception("photo sizes of %s not made; made on first request", name)
 
 
 def _write(listing, client, data, client_data, consent_data, phone, stored, user):

@@ -6,6 +6,7 @@ refused outright, although re-encoding would drop the extra bytes anyway.
 """
 import io
 import secrets
+import shutil
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,8 +139,23 @@ def store_photo(data: bytes, folder: Path, max_bytes: int, max_pixels: int) -> S
     return StoredPhoto(f"{stem}.jpg", f"{stem}-t.jpg", w, h, tw, th)
 
 
+def copy_photo(source: Path, stored: StoredPhoto, folder: Path) -> StoredPhoto:
+    """Copy a stored photo and its thumbnail into `folder` under a new random name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = secrets.token_urlsafe(12)
+    name, thumb = f"{stem}.jpg", f"{stem}-t.jpg"
+    shutil.copyfile(source / stored.name, folder / name)
+    shutil.copyfile(source / stored.thumb, folder / thumb)
+    return StoredPhoto(name, thumb, stored.width, stored.height,
+                       stored.thumb_width, stored.thumb_height)
+
+
 def delete_photo_files(folder: Path, *names) -> None:
-    """Remove stored photo files, ignoring ones already gone."""
+    """Remove stored photo files and their srcset sizes, ignoring ones already gone."""
+    from app.records.photo_sizes import (
+        delete_sizes,  # imported here: photo_sizes builds on this module
+    )
     for name in names:
         if name:
             (folder / name).unlink(missing_ok=True)
+            delete_sizes(folder, name)
