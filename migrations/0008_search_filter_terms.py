@@ -6,6 +6,9 @@ until the next `raja-kemas reindex`."""
 
 def up(migrator, db):
     from app.db import bound_to
+    from app.operations.migrate import has_column
+    if not has_column(db, "category", "keywords_en"):
+        return  # a new database: 0010 adds the column the models read, then indexes all
     from app.directory.search import rebuild_all
     with bound_to(db):  # the database being migrated, whichever the app uses
         rebuild_all()

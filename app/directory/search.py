@@ -85,7 +85,7 @@ def listing_document(listing) -> tuple[str, str]:
     """Return the (title, body) text indexed for a listing: public fields only."""
     category = listing.category
     parts = [listing.description, category.name, category.keywords.replace("|", " "),
-             listing.price_hint]
+             category.keywords_en.replace("|", " "), listing.price_hint]
     area = shows_area(listing)
     region = listing.region if listing.region_id and area else None
     if area:

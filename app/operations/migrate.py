@@ -40,3 +40,12 @@ def startup_lock():
     with database.atomic():
         database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (STARTUP_LOCK_KEY,))
         yield
+
+
+def has_column(db, table: str, column: str) -> bool:
+    """Whether `table` has `column` in the schema in use (PostgreSQL: the search_path's)."""
+    if db.__class__.__name__.lower().startswith("sqlite"):
+        return any(row[1] == column for row in db.execute_sql(f'PRAGMA table_info("{table}")'))
+    return db.execute_sql(
+        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = %s AND column_name = %s", (table, column)).fetchone() is not None
