@@ -23,6 +23,7 @@ STOPWORDS = {"di", "ke", "dari", "yang", "dan", "atau", "untuk", "dengan", "cari
 
 _stemmer = StemmerFactory().create_stemmer()
 _WORD = re.compile(r"[a-z0-9]+")
+_LEXEME = re.compile(r"'([a-z0-9]+)'")  # a tsvector as text: 'jahit':2 'penjahit':1
 
 
 def normalize(text: str) -> str:
@@ -134,6 +135,13 @@ class _Fts5:
             "SELECT count(*) FROM (SELECT rowid FROM listing_fts WHERE listing_fts MATCH ? "
             "LIMIT ?)", [cls.expression(text, title_only, tags), limit]).fetchone()[0]
 
+    @staticmethod
+    def read(ids):
+        marks = ", ".join("?" * len(ids))
+        rows = database.execute_sql(
+            f"SELECT rowid, title, body FROM listing_fts WHERE rowid IN ({marks})", list(ids))
+        return {i: (title.split(), body.split()) for i, title, body in rows}
+
 
 class _Tsvector:
     """PostgreSQL: `listing_search` holds to_tsvector('simple', ...) of the same words."""
@@ -174,6 +182,13 @@ class _Tsvector:
         if found is None:
             return None
         return SQL(f"(SELECT listing_id FROM listing_search WHERE {found[0]})", found[1])
+
+    @staticmethod
+    def read(ids):
+        rows = database.execute_sql(
+            "SELECT listing_id, title::text, body::text FROM listing_search "
+            "WHERE listing_id = ANY(%s)", (list(ids),))
+        return {i: (_LEXEME.findall(title), _LEXEME.findall(body)) for i, title, body in rows}
 
     @classmethod
     def count(cls, text, title_only, tags, limit):
@@ -275,6 +290,19 @@ def matching(text: str, title_only: bool = False, tags=()):
     """A subquery of the ids of listings whose words match `text` and that carry every
     filter term of `tags` (filter_terms); None when there is neither."""
     return _backend().matching(text, title_only, tuple(tags))
+
+
+def indexed_terms(ids) -> dict[int, tuple[list[str], list[str]]]:
+    """The indexed (title terms, body terms) of each listing id, in chunks of 500."""
+    ids, found = list(ids), {}
+    for start in range(0, len(ids), 500):
+        found.update(_backend().read(ids[start:start + 500]))
+    return found
+
+
+def is_filter_term(term: str) -> bool:
+    """Whether an indexed term is a filter word (filter_terms), not a word of the text."""
+    return term.startswith(("zunit", "zcat", "zkec", "zkab"))
 
 
 def count_matching(text: str, title_only: bool = False, tags=(), limit: int = 1000) -> int:
