@@ -19,7 +19,14 @@ from rapidfuzz.distance import OSA
 
 from app.config import DATA_DIR
 from app.directory.publishing import public_listings
-from app.directory.search import index_terms, indexed_terms, is_filter_term, query_words, stem
+from app.directory.search import (
+    count_matching,
+    index_terms,
+    indexed_terms,
+    is_filter_term,
+    query_words,
+    stem,
+)
 from app.models import Category, Listing
 from app.web.page_cache import public_data_version
 
@@ -110,10 +117,15 @@ class Interpretation:
 
 def interpret(text: str, vocabulary: Vocabulary | None = None) -> Interpretation:
     """Correct each word that finds nothing (an abbreviation, else the nearest public
-    word) and leave out the words that still find nothing, as long as one word is left."""
+    word) and leave out the words that still find nothing, as long as one word is left.
+
+    The vocabulary is read only when a word is not in the search index at all, so the
+    usual search never waits for it to be made again after a change."""
     typed = query_words(text)
     if not typed:
         return Interpretation(text, text)
+    if all(count_matching(word, limit=1) for word in typed):
+        return Interpretation(text, text)  # every word is in the index: no need to read it
     vocabulary = vocabulary or current()
     used, corrections, dropped = [], [], []
     for n, word in enumerate(typed):
