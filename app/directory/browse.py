@@ -78,7 +78,8 @@ def _visible(filters: SearchFilters, today=None, channels=()):
 
 
 def matching_listings(filters: SearchFilters, today=None, channels=()):
-    """Public listings matching the form's filters and words, ranked as the site shows them."""
+    """Public listings matching the form's filters and words (as typed), title matches
+    first, then newest; find_public shows the same listings ranked by relevance."""
     return filter_and_rank(_visible(filters, today, channels), Listing, filters.q)
 
 

@@ -5,7 +5,8 @@ word matches either form, so stemming can only add matches. Category keywords
 are indexed with every listing of the category: that is how synonyms work
 (`cukur` finds *Pangkas Rambut*). User text is reduced to plain words before it
 reaches MATCH (SQLite) or to_tsquery (PostgreSQL), so nothing typed is syntax.
-Both backends index the same text and rank alike: title matches first, then newest.
+Both backends index the same text; the public order by relevance is app/ranking.py's,
+made from these index words so that it is the same on both.
 """
 import re
 import unicodedata
@@ -311,7 +312,8 @@ def count_matching(text: str, title_only: bool = False, tags=(), limit: int = 10
 
 
 def filter_and_rank(query, listing_model, text: str):
-    """Narrow a Listing query to matches of `text`, title matches first, then newest."""
+    """Narrow a Listing query to matches of `text`, title matches first, then newest: the
+    plain SQL order (open data); the public pages rank by relevance (app/ranking.py)."""
     newest = (listing_model.updated_at.desc(), listing_model.id.desc())
     found = matching(text)
     if found is None:
