@@ -45,20 +45,20 @@ def _fields(listing, title_terms, body_terms) -> dict[str, set]:
 
 
 def rank(ids, text: str) -> list[int]:
-    """Return `ids` (listings in the search index) in relevance order for the query `text`."""
-    ids = list(ids)
+    """Return `ids` (listings in the search index) in relevance order for the query `text`;
+    with no words (filters alone, a category page), newest first."""
     query = query_words(text)
-    if not ids:
-        return []
     rows = {x.id: x for x in Listing.select(Listing.id, Listing.title, Listing.updated_at,
-                                            Listing.description).where(Listing.id.in_(ids))}
-    terms = indexed_terms(ids)
-    fields = {i: _fields(rows[i], *terms.get(i, ([], [])))
-              for i in ids if i in rows}
+                                            Listing.description).where(Listing.id.in_(list(ids)))}
+    newest = sorted(rows, key=lambda i: (rows[i].updated_at, i), reverse=True)
+    if not query or not rows:
+        return newest
+    terms = indexed_terms(newest)
+    fields = {i: _fields(rows[i], *terms.get(i, ([], []))) for i in newest}
     last = len(query) - 1
     strength = {i: [{f: _strength(w, n == last, fields[i][f]) for f in FIELD_WEIGHTS}
                     for n, w in enumerate(query)] for i in fields}
-    count = len(fields) or 1
+    count = len(fields)
     average = {f: sum(len(x[f]) for x in fields.values()) / count or 1.0 for f in FIELD_WEIGHTS}
     idf = []
     for n in range(len(query)):  # how rare each word is in the candidates' own text
@@ -74,6 +74,5 @@ def rank(ids, text: str) -> list[int]:
                     total += idf[n] * weight * found[f] * (K1 + 1) / (1 + K1 * norm)
         return round(total, 9)
 
-    ranked = sorted(fields, key=lambda i: (rows[i].updated_at, i), reverse=True)  # last key
-    typed = {i: len(set(query) & set(words(rows[i].title))) for i in fields}
-    return sorted(ranked, key=lambda i: (-typed[i], -score(i), len(words(rows[i].title))))
+    typed = {i: len(set(query) & set(words(rows[i].title))) for i in newest}
+    return sorted(newest, key=lambda i: (-typed[i], -score(i), len(words(rows[i].title))))

@@ -171,3 +171,9 @@ def test_zero_result_page_offers_categories_and_searches_that_find(app, make_lis
     for link in searches:
         found = BeautifulSoup(public.get("/" + link["href"]).text, "html.parser")
         assert found.select("#results .card"), link["href"]
+
+
+def test_a_category_without_words_lists_newest_first(make_listing):
+    add(make_listing, 1, "Jahit", "Baju.", updated_at=OLD)
+    add(make_listing, 2, "Penjahit Pakaian Pria dan Wanita", "Baju.")
+    assert titles("", category="menjahit") == ["Penjahit Pakaian Pria dan Wanita", "Jahit"]
