@@ -17,8 +17,8 @@ def up(migrator, db):
         rows = list(csv.DictReader(fh))
     placeholder = "?" if db.__class__.__name__.lower().startswith("sqlite") else "%s"
     for row in rows:
-        db.execute_sql(f"UPDATE category SET keywords_en = {placeholder} WHERE slug = {placeholder}",
-                       (row.get("kata_kunci_en") or "", row["slug"]))
+        db.execute_sql(f"UPDATE category SET keywords_en = {placeholder} "
+                       f"WHERE slug = {placeholder}", (row.get("kata_kunci_en") or "", row["slug"]))
     with bound_to(db):  # the database being migrated, whichever the app uses
         rebuild_all()
 

@@ -40,7 +40,8 @@ class SearchFilters:
     def args(self, **changes) -> dict:
         """Query-string arguments for a link to these filters (with changes)."""
         current = {"q": self.q, "kategori": self.category, "kabupaten": self.kabupaten,
-                   "kecamatan": self.kecamatan, "hal": self.page, "unit": self.unit, "persis": "1" if self.exact else ""}
+                   "kecamatan": self.kecamatan, "hal": self.page, "unit": self.unit,
+                   "persis": "1" if self.exact else ""}
         current.update(changes)
         return {k: v for k, v in current.items() if v and not (k == "hal" and v == 1)}
 
