@@ -12,14 +12,7 @@ The order, as DESIGN.md's "Search" asks:
 """
 import math
 
-from app.directory.search import (
-    index_terms,
-    indexed_terms,
-    is_filter_term,
-    query_words,
-    stem,
-    words,
-)
+from app.directory.search import indexed_terms, query_words, stem, words
 from app.models import Listing
 
 FIELD_WEIGHTS = {"title": 3.0, "description": 2.0, "context": 1.0}  # context: category, area
@@ -27,52 +20,77 @@ LOOSE = 0.6  # a stem or prefix match counts for this much of an exact word
 K1, B = 1.2, 0.75  # bm25's usual constants
 
 
-def _strength(word: str, prefix: bool, terms: set) -> float:
-    if word in terms:
+def _strength(word: str, loose: set, terms: set, outside: set = frozenset()) -> float:
+    """1 if `terms` hold the word itself, LOOSE if only a stem or prefix form, else 0
+    (words also in `outside` do not count)."""
+    if word in terms and word not in outside:
         return 1.0
-    if stem(word) in terms or (prefix and any(t.startswith(word) for t in terms)):
-        return LOOSE
-    return 0.0
+    hits = terms & loose
+    return LOOSE if hits and not hits <= outside else 0.0
 
 
-def _fields(listing, title_terms, body_terms) -> dict[str, set]:
-    """Split a listing's indexed body into its description's words and the rest (category
-    name and keywords, area, price): only words the index holds, so nothing hidden."""
-    body = {t for t in body_terms if not is_filter_term(t)}
-    description = body & set(index_terms(listing.description or "").split())
-    return {"title": set(title_terms), "description": description,
-            "context": body - description}
+def _loose_forms(word: str, prefix: bool, known: set) -> set:
+    """The index words that match `word` by its stem, or as its prefix (the last word)."""
+    forms = {stem(word)}
+    if prefix:
+        forms |= {t for t in known if t.startswith(word)}
+    forms.discard(word)
+    return forms
+
+
+class _Candidate:
+    """A listing's index words by field: title; description (the body words its
+    description holds); context, the rest of the body (category words, area, price).
+    Only words the index holds, so nothing the public may not see."""
+    __slots__ = ("title", "body", "description", "lengths")
+
+    def __init__(self, description: str, title_terms, body_terms):
+        self.title, self.body = set(title_terms), set(body_terms)
+        written = set(words(description))
+        written.update([stem(w) for w in written])  # as index_terms writes them
+        self.description = self.body & written
+        self.lengths = (len(self.title), len(self.description),
+                        len(self.body) - len(self.description))
+
+    def strengths(self, word: str, loose: set) -> tuple[float, float, float]:
+        return (_strength(word, loose, self.title), _strength(word, loose, self.description),
+                _strength(word, loose, self.body, self.description))
 
 
 def rank(ids, text: str) -> list[int]:
     """Return `ids` (listings in the search index) in relevance order for the query `text`;
     with no words (filters alone, a category page), newest first."""
     query = query_words(text)
-    rows = {x.id: x for x in Listing.select(Listing.id, Listing.title, Listing.updated_at,
-                                            Listing.description).where(Listing.id.in_(list(ids)))}
-    newest = sorted(rows, key=lambda i: (rows[i].updated_at, i), reverse=True)
+    rows = {i: (title, updated_at, description) for i, title, updated_at, description in
+            Listing.select(Listing.id, Listing.title, Listing.updated_at, Listing.description)
+            .where(Listing.id.in_(list(ids))).tuples()}
+    newest = sorted(rows, key=lambda i: (rows[i][1], i), reverse=True)
     if not query or not rows:
         return newest
     terms = indexed_terms(newest)
-    fields = {i: _fields(rows[i], *terms.get(i, ([], []))) for i in newest}
-    last = len(query) - 1
-    strength = {i: [{f: _strength(w, n == last, fields[i][f]) for f in FIELD_WEIGHTS}
-                    for n, w in enumerate(query)] for i in fields}
-    count = len(fields)
-    average = {f: sum(len(x[f]) for x in fields.values()) / count or 1.0 for f in FIELD_WEIGHTS}
+    found = {i: _Candidate(rows[i][2] or "", *terms.get(i, ([], []))) for i in newest}
+    known = set().union(*(c.title | c.body for c in found.values()))
+    loose = [_loose_forms(w, n == len(query) - 1, known) for n, w in enumerate(query)]
+    strength = {i: [c.strengths(w, loose[n]) for n, w in enumerate(query)]
+                for i, c in found.items()}
+    count = len(found)
+    average = [sum(c.lengths[f] for c in found.values()) / count or 1.0 for f in range(3)]
+    weights = list(FIELD_WEIGHTS.values())
     idf = []
     for n in range(len(query)):  # how rare each word is in the candidates' own text
-        df = sum(1 for i in fields if strength[i][n]["title"] or strength[i][n]["description"])
+        df = sum(1 for i in found if strength[i][n][0] or strength[i][n][1])
         idf.append(math.log(1 + (count - df + 0.5) / (df + 0.5)))
 
     def score(i) -> float:
-        total = 0.0
-        for n, found in enumerate(strength[i]):
-            for f, weight in FIELD_WEIGHTS.items():
-                if found[f]:
-                    norm = 1 - B + B * len(fields[i][f]) / average[f]
-                    total += idf[n] * weight * found[f] * (K1 + 1) / (1 + K1 * norm)
+        lengths, total = found[i].lengths, 0.0
+        for n, by_field in enumerate(strength[i]):
+            for f, value in enumerate(by_field):
+                if value:
+                    norm = 1 - B + B * lengths[f] / average[f]
+                    total += idf[n] * weights[f] * value * (K1 + 1) / (1 + K1 * norm)
         return round(total, 9)
 
-    typed = {i: len(set(query) & set(words(rows[i].title))) for i in newest}
-    return sorted(newest, key=lambda i: (-typed[i], -score(i), len(words(rows[i].title))))
+    def key(i):
+        title = words(rows[i][0])
+        return -len(set(query) & set(title)), -score(i), len(title)
+    return sorted(newest, key=key)
