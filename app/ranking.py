@@ -57,18 +57,11 @@ class _Candidate:
                 _strength(word, loose, self.body, self.description))
 
 
-def rank(ids, text: str) -> list[int]:
-    """Return `ids` (listings in the search index) in relevance order for the query `text`;
-    with no words (filters alone, a category page), newest first."""
-    query = query_words(text)
-    rows = {i: (title, updated_at, description) for i, title, updated_at, description in
-            Listing.select(Listing.id, Listing.title, Listing.updated_at, Listing.description)
-            .where(Listing.id.in_(list(ids))).tuples()}
-    newest = sorted(rows, key=lambda i: (rows[i][1], i), reverse=True)
-    if not query or not rows:
-        return newest
-    terms = indexed_terms(newest)
-    found = {i: _Candidate(rows[i][2] or "", *terms.get(i, ([], []))) for i in newest}
+def _by_relevance(ids: list[int], query: list[str], rows: dict) -> list[int]:
+    """Order one tier (`ids`, newest first) by the bm25-like score, then shorter titles.
+    How rare a word is and the average field lengths are the tier's own."""
+    terms = indexed_terms(ids)
+    found = {i: _Candidate(rows[i][2] or "", *terms.get(i, ([], []))) for i in ids}
     known = set().union(*(c.title | c.body for c in found.values()))
     loose = [_loose_forms(w, n == len(query) - 1, known) for n, w in enumerate(query)]
     strength = {i: [c.strengths(w, loose[n]) for n, w in enumerate(query)]
@@ -90,7 +83,32 @@ def rank(ids, text: str) -> list[int]:
                     total += idf[n] * weights[f] * value * (K1 + 1) / (1 + K1 * norm)
         return round(total, 9)
 
-    def key(i):
-        title = words(rows[i][0])
-        return -len(set(query) & set(title)), -score(i), len(title)
-    return sorted(newest, key=key)
+    return sorted(ids, key=lambda i: (-score(i), len(words(rows[i][0]))))
+
+
+def rank(ids, text: str, upto: int | None = None) -> list[int]:
+    """Return `ids` (listings in the search index) in relevance order for the query `text`;
+    with no words (filters alone, a category page), newest first.
+
+    Tiers by how many query words the title holds as typed; each tier ordered by
+    _by_relevance. With `upto`, only the tiers holding the first `upto` places are scored
+    (the rest stay newest first): a page needs no more, and the places it shows are the
+    same as in the full order.
+    """
+    query = query_words(text)
+    rows = {i: (title, updated_at, description) for i, title, updated_at, description in
+            Listing.select(Listing.id, Listing.title, Listing.updated_at, Listing.description)
+            .where(Listing.id.in_(list(ids))).tuples()}
+    newest = sorted(rows, key=lambda i: (rows[i][1], i), reverse=True)
+    if not query or not rows:
+        return newest
+    wanted = set(query)
+    tiers = {}
+    for i in newest:
+        tiers.setdefault(len(wanted & set(words(rows[i][0]))), []).append(i)
+    ranked = []
+    for typed in sorted(tiers, reverse=True):
+        tier = tiers[typed]
+        ranked += tier if upto is not None and len(ranked) >= upto else (
+            _by_relevance(tier, query, rows))
+    return ranked

@@ -175,7 +175,8 @@ def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
         if searched.changed:
             filters = dataclasses.replace(filters, q=searched.q)
     groups = _rank_groups(filters)
-    whole = [ranking.rank(_ranked_ids(query, SMALL + 1), filters.q) if small else None
+    upto = filters.page * per_page  # the page shown is never later than the one asked for
+    whole = [ranking.rank(_ranked_ids(query, SMALL + 1), filters.q, upto) if small else None
              for query, small in groups]
     cap = -(-COUNT_CAP // per_page) * per_page  # whole pages: the last one is full too
     total, sizes = 0, []  # counted group by group, and no further than cap + 1
