@@ -1,4 +1,5 @@
-"""The `raja-kemas` command: serve, init, create-admin, migrate, reindex, backup, restore."""
+"""The `raja-kemas` command: serve, init, create-admin, migrate, reindex, backup, restore,
+import."""
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -156,8 +157,31 @@ def restore_command(ctx, archive, yes):
         click.echo(f"Foto yang tidak ada di arsip dipindah ke {result['previous_photos']}")
 
 
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--as", "username", required=True, metavar="USERNAME",
+              help="Akun admin yang tercatat di log audit sebagai pengimpor.")
+@click.option("--unit", "unit_slug", default=None, metavar="SLUG",
+              help="Unit tujuan (bawaan: unit akun itu; unit lain hanya untuk superadmin).")
+@with_appcontext
+def import_command(file, username, unit_slug):
+    """Impor jasa dan klien dari berkas .xlsx atau .csv (semua baris atau tidak sama sekali)."""
+    from app.office.import_command import ImportCommandError, import_file, problem_lines
+    try:
+        result = import_file(file, username, unit_slug)
+    except ImportCommandError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not result.saved:
+        for line in problem_lines(result.preview):
+            click.echo(line, err=True)
+        raise click.ClickException("Tidak ada yang disimpan: perbaiki masalah di atas, lalu "
+                                   "jalankan lagi.")
+    click.echo(f"{len(result.preview.rows)} baris dari {result.preview.file} sudah diimpor.")
+
+
 COMMANDS = [serve_command, init_command, migrate_command, create_admin_command,
-            setup_link_command, reindex_command, backup_command, restore_command]
+            setup_link_command, reindex_command, backup_command, restore_command,
+            import_command]
 
 
 @click.command("move-to-postgres")

@@ -89,6 +89,7 @@ class Category(BaseModel):
     slug = CharField(unique=True)
     name = CharField()
     keywords = TextField(default="")  # synonyms separated by |
+    keywords_en = TextField(default="")  # English words for the trade, separated by |
     sort_order = IntegerField(default=0)
 
     @property

@@ -1,10 +1,11 @@
 """The public directory: filters, search results, one listing."""
+import dataclasses
 from dataclasses import dataclass, field
 
 from peewee import JOIN
 
 from app.db import database, is_sqlite
-from app.directory import search
+from app.directory import ranking, search, vocabulary
 from app.directory.publishing import PublicListing, public_listings, to_public
 from app.directory.search import MAX_QUERY_CHARS, filter_and_rank
 from app.models import Category, Listing, Region, Unit
@@ -18,6 +19,7 @@ class SearchFilters:
     kecamatan: str = ""  # region code
     page: int = 1
     unit: str = ""  # unit slug
+    exact: bool = False  # search the words as typed: no corrections, no words left out
 
     @classmethod
     def from_args(cls, args, **fixed):
@@ -30,14 +32,15 @@ class SearchFilters:
                       category=(args.get("kategori") or "")[:80],
                       kabupaten=(args.get("kabupaten") or "")[:80],
                       kecamatan=(args.get("kecamatan") or "")[:20], page=min(page, 1000),
-                      unit=(args.get("unit") or "")[:60])
+                      unit=(args.get("unit") or "")[:60], exact=args.get("persis") == "1")
         values.update(fixed)
         return cls(**values)
 
     def args(self, **changes) -> dict:
         """Query-string arguments for a link to these filters (with changes)."""
         current = {"q": self.q, "kategori": self.category, "kabupaten": self.kabupaten,
-                   "kecamatan": self.kecamatan, "hal": self.page, "unit": self.unit}
+                   "kecamatan": self.kecamatan, "hal": self.page, "unit": self.unit,
+                   "persis": "1" if self.exact else ""}
         current.update(changes)
         return {k: v for k, v in current.items() if v and not (k == "hal" and v == 1)}
 
@@ -50,6 +53,8 @@ class ResultPage:
     pages: int
     filters: SearchFilters = field(repr=False, default=None)
     more: bool = False  # more than COUNT_CAP matches: "lebih dari 200 jasa"
+    searched: vocabulary.Interpretation | None = None  # the words searched, if not as typed
+    help: vocabulary.ZeroResultHelp | None = None  # on an empty result: where to go next
 
 
 COUNT_CAP = 200  # counted no further: ten pages of twenty is as far as anyone reads
@@ -73,7 +78,8 @@ def _visible(filters: SearchFilters, today=None, channels=()):
 
 
 def matching_listings(filters: SearchFilters, today=None, channels=()):
-    """Public listings matching the form's filters and words, ranked as the site shows them."""
+    """Public listings matching the form's filters and words (as typed), title matches
+    first, then newest; find_public shows the same listings ranked by relevance."""
     return filter_and_rank(_visible(filters, today, channels), Listing, filters.q)
 
 
@@ -116,11 +122,12 @@ def _ranked_ids(query, limit: int, offset: int = 0, walk: bool = False) -> list[
 
 def _rank_groups(filters: SearchFilters):
     """The visible matches as disjoint groups in rank order, each with whether it is
-    small enough to rank whole (else it is walked newest first).
+    small enough to rank whole by relevance (app/directory/ranking.py; else it is walked newest
+    first).
 
-    With words: the listings whose title matches, then the others. The search index
-    alone (words and filter terms) tells cheaply how big each group can be; a small
-    match set is one group, ranked whole by filter_and_rank's single query.
+    The search index alone (words and filter terms) tells cheaply how big each group can
+    be. Up to SMALL matches are one group. More: the listings whose title matches, then
+    the others (walked: with that many matches the words are too common to rank by).
     """
     visible = _visible(filters)
     q = filters.q if search.query_words(filters.q) else ""  # only punctuation: no words
@@ -132,7 +139,7 @@ def _rank_groups(filters: SearchFilters):
     def small(title_only=False):
         return search.count_matching(q, title_only, tags, SMALL + 1) <= SMALL
     if small():
-        return [(filter_and_rank(everything, Listing, q), True)]
+        return [(everything, True)]
     if not q:
         return [(everything, False)]
     # A title match matches the whole expression too: the title group needs one list.
@@ -154,13 +161,22 @@ def _by_id(ids):
 
 
 def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
-    """One page of public listings, ranked: title matches first, then newest.
+    """One page of public listings, ranked by relevance (app/directory/ranking.py).
 
-    Does only the work the page needs, so it stays fast with 100,000 listings: counts
-    stop after COUNT_CAP, and large groups are read in rank order until the page is full.
+    A word that finds nothing is corrected or left out first (app/directory/vocabulary.py), unless
+    the filters ask for the words exactly as typed. Does only the work the page needs, so
+    it stays fast with 100,000 listings: counts stop after COUNT_CAP, and large groups
+    are read in rank order until the page is full.
     """
+    searched = None
+    if filters.q and not filters.exact and search.query_words(filters.q):
+        searched = vocabulary.interpret(filters.q)
+        if searched.changed:
+            filters = dataclasses.replace(filters, q=searched.q)
     groups = _rank_groups(filters)
-    whole = [_ranked_ids(query, SMALL + 1) if small else None for query, small in groups]
+    upto = filters.page * per_page  # the page shown is never later than the one asked for
+    whole = [ranking.rank(_ranked_ids(query, SMALL + 1), filters.q, upto) if small else None
+             for query, small in groups]
     cap = -(-COUNT_CAP // per_page) * per_page  # whole pages: the last one is full too
     total, sizes = 0, []  # counted group by group, and no further than cap + 1
     for (query, _), ranked in zip(groups, whole):
@@ -181,7 +197,11 @@ def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
                 query, last - first, first, walk=True)
         before += size
     rows = {x.id: x for x in to_public(_by_id(ids))} if ids else {}
-    return ResultPage([rows[i] for i in ids if i in rows], total, page, pages, filters, more)
+    shown = searched if searched and searched.changed else None
+    help_ = vocabulary.zero_result_help(filters.q) if not total and filters.q else None
+    return ResultPage([rows[i] for i in ids if i in rows], total, page, pages,
+                      dataclasses.replace(filters, q=shown.typed) if shown else filters, more,
+                      shown, help_)
 
 
 def public_listing(listing_id: int) -> PublicListing | None:

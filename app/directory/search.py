@@ -5,7 +5,8 @@ word matches either form, so stemming can only add matches. Category keywords
 are indexed with every listing of the category: that is how synonyms work
 (`cukur` finds *Pangkas Rambut*). User text is reduced to plain words before it
 reaches MATCH (SQLite) or to_tsquery (PostgreSQL), so nothing typed is syntax.
-Both backends index the same text and rank alike: title matches first, then newest.
+Both backends index the same text; the public order by relevance is app/directory/ranking.py's,
+made from these index words so that it is the same on both.
 """
 import re
 import unicodedata
@@ -23,10 +24,13 @@ STOPWORDS = {"di", "ke", "dari", "yang", "dan", "atau", "untuk", "dengan", "cari
 
 _stemmer = StemmerFactory().create_stemmer()
 _WORD = re.compile(r"[a-z0-9]+")
+_LEXEME = re.compile(r"'([a-z0-9]+)'")  # a tsvector as text: 'jahit':2 'penjahit':1
 
 
 def normalize(text: str) -> str:
     """Lower-case and strip accents: `Café` -> `cafe`."""
+    if (text or "").isascii():  # most text: nothing to decompose (10 times faster)
+        return (text or "").lower()
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -85,7 +89,7 @@ def listing_document(listing) -> tuple[str, str]:
     """Return the (title, body) text indexed for a listing: public fields only."""
     category = listing.category
     parts = [listing.description, category.name, category.keywords.replace("|", " "),
-             listing.price_hint]
+             category.keywords_en.replace("|", " "), listing.price_hint]
     area = shows_area(listing)
     region = listing.region if listing.region_id and area else None
     if area:
@@ -134,6 +138,13 @@ class _Fts5:
             "SELECT count(*) FROM (SELECT rowid FROM listing_fts WHERE listing_fts MATCH ? "
             "LIMIT ?)", [cls.expression(text, title_only, tags), limit]).fetchone()[0]
 
+    @staticmethod
+    def read(ids):
+        marks = ", ".join("?" * len(ids))
+        rows = database.execute_sql(
+            f"SELECT rowid, title, body FROM listing_fts WHERE rowid IN ({marks})", list(ids))
+        return {i: (title.split(), body.split()) for i, title, body in rows}
+
 
 class _Tsvector:
     """PostgreSQL: `listing_search` holds to_tsvector('simple', ...) of the same words."""
@@ -174,6 +185,13 @@ class _Tsvector:
         if found is None:
             return None
         return SQL(f"(SELECT listing_id FROM listing_search WHERE {found[0]})", found[1])
+
+    @staticmethod
+    def read(ids):
+        rows = database.execute_sql(
+            "SELECT listing_id, title::text, body::text FROM listing_search "
+            "WHERE listing_id = ANY(%s)", (list(ids),))
+        return {i: (_LEXEME.findall(title), _LEXEME.findall(body)) for i, title, body in rows}
 
     @classmethod
     def count(cls, text, title_only, tags, limit):
@@ -277,13 +295,27 @@ def matching(text: str, title_only: bool = False, tags=()):
     return _backend().matching(text, title_only, tuple(tags))
 
 
+def indexed_terms(ids) -> dict[int, tuple[list[str], list[str]]]:
+    """The indexed (title terms, body terms) of each listing id, in chunks of 500."""
+    ids, found = list(ids), {}
+    for start in range(0, len(ids), 500):
+        found.update(_backend().read(ids[start:start + 500]))
+    return found
+
+
+def is_filter_term(term: str) -> bool:
+    """Whether an indexed term is a filter word (filter_terms), not a word of the text."""
+    return term.startswith(("zunit", "zcat", "zkec", "zkab"))
+
+
 def count_matching(text: str, title_only: bool = False, tags=(), limit: int = 1000) -> int:
     """How many indexed listings (drafts included) `matching` finds, counting up to `limit`."""
     return _backend().count(text, title_only, tuple(tags), limit)
 
 
 def filter_and_rank(query, listing_model, text: str):
-    """Narrow a Listing query to matches of `text`, title matches first, then newest."""
+    """Narrow a Listing query to matches of `text`, title matches first, then newest: the
+    plain SQL order (open data); the public pages rank by relevance (app/directory/ranking.py)."""
     newest = (listing_model.updated_at.desc(), listing_model.id.desc())
     found = matching(text)
     if found is None:

@@ -21,7 +21,8 @@ def seed_categories() -> int:
     with database.atomic():
         for order, row in enumerate(rows):
             Category.create(slug=row["slug"], name=row["nama"],
-                            keywords=row["kata_kunci"], sort_order=order)
+                            keywords=row["kata_kunci"],
+                            keywords_en=row.get("kata_kunci_en") or "", sort_order=order)
     return len(rows)
 
 

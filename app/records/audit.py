@@ -2,7 +2,7 @@
 import datetime as dt
 import json
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from flask_login import current_user
 
 from app.models import AuditEvent
@@ -24,6 +24,8 @@ def record(action: str, entity: str = "", entity_id=None, before=None, after=Non
     """Write one audit event; the caller runs it in the same transaction as the change."""
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user._get_current_object()
+    if user is None and has_app_context():  # a command run as a user (cli `import --as`)
+        user = g.get("acting_user")
     address = request.remote_addr or "" if has_request_context() else ""
     return AuditEvent.create(
         user=user, username=username or (user.username if user else ""),
