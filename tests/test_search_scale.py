@@ -313,7 +313,7 @@ def test_migration_0008_adds_filter_terms_for_listings_made_before(app, director
         majene = SearchFilters(q="kebaya", kabupaten="Majene")
         assert matching_listings(majene).count() > 0
         assert find_public(majene, PER_PAGE).items == []  # the terms are needed...
-        assert migrate_database() == undone[::-1]
+        assert migrate_database() == ["0008_search_filter_terms"]
         assert find_public(majene, PER_PAGE).items  # ...and the migration wrote them
         for case in _filtered_cases():
             check_same_as_reference(SearchFilters(**case), PER_PAGE)
