@@ -5,50 +5,19 @@ import json
 
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from wtforms import BooleanField, DateField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.admin import bp, editor_required
-from app.admin.forms import _channel
+from app.admin.forms import ConsentForm, EraseForm
 from app.directory.publishing import public_listings
 from app.models import Client, Listing
 from app.records import access
 from app.records import clients as domain
 from app.records import consent as consents
-from app.web.forms import BaseForm, EmptyForm
+from app.web.forms import EmptyForm
 from app.web.pagination import paged
 from app.web.rendering import render
-
-
-class ConsentForm(BaseForm):
-    """One new version of a client's consent."""
-    given_on = DateField(_l("Tanggal persetujuan"), validators=[
-        InputRequired(_l("Tanggal persetujuan wajib diisi."))])
-    officer_name = StringField(_l("Petugas yang mencatat"), validators=[
-        DataRequired(_l("Nama petugas wajib diisi.")), Length(max=120)])
-    method = SelectField(_l("Cara persetujuan"), validate_choice=False,
-                         choices=[SelectChoice(k, _l(v)) for k, v in consents.METHODS.items()])
-    form_reference = StringField(_l("Nomor formulir atau rekaman"), validators=[Length(max=80)])
-    valid_until = DateField(_l("Berlaku sampai (opsional)"), validators=[Optional()])
-    scope_name = BooleanField(_l("Nama panggilan boleh tampil"))
-    scope_photo = BooleanField(_l("Foto boleh tampil"))
-    scope_phone = BooleanField(_l("Nomor telepon klien boleh tampil"))
-    scope_area = BooleanField(_l("Wilayah layanan dan kecamatan boleh tampil"))
-    channel_website = BooleanField(_channel("website"))
-    channel_kiosk = BooleanField(_channel("kiosk"))
-    channel_share = BooleanField(_channel("share"))
-    channel_flyer = BooleanField(_channel("flyer"))
-    channel_search = BooleanField(_channel("search"))
-
-
-class EraseForm(BaseForm):
-    understood = BooleanField(_l("Saya mengerti: data pribadi klien ini dihapus untuk selamanya "
-                                 "dan tidak dapat dipulihkan."),
-                              validators=[DataRequired(_l("Centang dulu kotak ini."))])
 
 
 def consent_status_label(client: Client) -> str:

@@ -1,26 +1,15 @@
 """Admin settings of the kiosk: rotation interval and featured listings."""
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
 
 from app.admin import bp, editor_required, listing_for_user
+from app.admin.forms import IntervalForm
 from app.directory import kiosk as domain
 from app.directory.publishing import public_listings
 from app.models import Listing
 from app.records.listings import set_featured
-from app.web.forms import BaseForm
 from app.web.rendering import is_fragment_request, render
-
-
-class IntervalForm(BaseForm):
-    interval = IntegerField(_l("Lama tiap jasa tampil (detik)"), validators=[
-        InputRequired(_l("Isi jumlah detik.")),
-        NumberRange(domain.MIN_INTERVAL, domain.MAX_INTERVAL,
-                    _l("Antara %(min)s dan %(max)s detik.", min=domain.MIN_INTERVAL,
-                       max=domain.MAX_INTERVAL))])
 
 
 def _public_of_unit():

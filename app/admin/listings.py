@@ -16,11 +16,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.admin import bp, editor_required, listing_for_user
-from app.admin.forms import ListingForm
 from app.directory.publishing import PublishError, adult_cutoff
 from app.models import CONTACT_RELATIONS, Listing
 from app.records import access, pending_photos, undo
 from app.records import listings as domain
+from app.records.listing_form import ListingForm
 from app.records.phones import display_phone, parse_phone
 from app.records.photos import PhotoError
 from app.web.forms import EmptyForm

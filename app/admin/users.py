@@ -2,36 +2,14 @@
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from playhouse.flask_utils import get_object_or_404
-from wtforms import SelectField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
 
 from app.admin import bp, superadmin_required
-from app.models import ROLES, Unit, User
+from app.admin.forms import UserForm
+from app.models import Unit, User
 from app.security import accounts, sessions, twofactor
-from app.web.forms import BaseForm
 from app.web.rendering import is_fragment_request, render
-
-
-class UserForm(BaseForm):
-    username = StringField(_l("Nama pengguna"), validators=[
-        DataRequired(_l("Isi nama pengguna.")), Length(max=60)],
-        description=_l("Huruf kecil, angka, titik, garis bawah atau tanda hubung; "
-                       "tidak bisa diubah."))
-    full_name = StringField(_l("Nama lengkap"), validators=[Length(max=100)])
-    role = SelectField(_l("Peran"),
-                       choices=[SelectChoice(key, _l(label)) for key, label in ROLES.items()],
-                       description=_l("Superadmin: semua, termasuk pengguna. Admin: jasa dan "
-                                      "klien unitnya. Peninjau: hanya melihat."))
-    unit_id = SelectField(_l("Unit kerja"), coerce=int)
-
-    def for_units(self):
-        self.unit_id.choices = [SelectChoice(u.id, u.name)
-                                for u in Unit.select().order_by(Unit.name)]
-        return self
 
 
 def _row_or_back(user: User, error: str | None, done: str):

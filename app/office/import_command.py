@@ -13,6 +13,7 @@ from app.db import database
 from app.models import Unit, User
 from app.office import importing
 from app.office.spreadsheets import TableError, read_table
+from app.records import access
 from app.web.i18n import translate
 
 
@@ -38,7 +39,7 @@ def _user(username: str, unit_slug: str | None) -> User:
         unit = Unit.get_or_none(Unit.slug == unit_slug)
         if unit is None:
             raise ImportCommandError(translate("Unit '%(slug)s' tidak ada.", slug=unit_slug))
-        if unit.id != user.unit_id and user.role != "superadmin":
+        if unit.id != user.unit_id and not access.is_superadmin(user):
             raise ImportCommandError(translate("Hanya superadmin yang boleh mengimpor ke unit "
                                                "lain."))
         user.unit = unit  # in memory only: the listings and clients go to this unit

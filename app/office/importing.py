@@ -27,6 +27,7 @@ from app.office.cell_values import (
 )
 from app.office.columns import BY_FIELD, BY_KEY, LISTING_COLUMNS, REQUIRED
 from app.records import audit
+from app.records.listing_form import ListingForm
 from app.records.listings import FieldError, check_public_text, save_listing
 from app.records.phones import parse_phone
 from app.web.i18n import N_, translate
@@ -199,7 +200,6 @@ def check_rows(headers: list[str], raw_rows, filename: str, user) -> Preview:
     if preview.file_problems:
         return preview
     # Imported here: loading app.admin registers its routes, which import this module.
-    from app.admin.forms import ListingForm
     lookups, seen_clients, seen = Lookups(user), {}, {}
     form = ListingForm(formdata=None, meta={"csrf": False})  # one form, refilled per row
     for number, cells in raw_rows:
