@@ -91,7 +91,7 @@ def test_a_correction_never_reveals_unpublished_or_hidden_text(app, make_listing
     add(make_listing, 3, "Permak Jeans", "Celana.", service_area="Desa Rahasiamukti",
         region_id=Region.get(Region.kecamatan == "Tinambung").id,
         consent_scope_area=False)  # the consent does not show the area
-    from app import vocabulary
+    from app.directory import vocabulary
     words = vocabulary.current().frequency
     assert "laundry" not in words and "rahasiamukti" not in words and "tinambung" not in words
     assert "penjahit" in words and "jeans" in words

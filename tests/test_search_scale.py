@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from conftest import PASSWORD, listing_data
 from peewee import JOIN
 
-from app import ranking, vocabulary
+from app.directory import ranking, vocabulary
 from app.db import database
 from app.directory import browse as directory
 from app.directory import search
