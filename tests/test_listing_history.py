@@ -189,6 +189,8 @@ def test_a_photo_that_no_longer_exists_is_not_restored(admin, app, make_listing)
     first = version_event(listing.id, 1)
     shown = admin.get(f"/admin/jasa/{listing.id}/riwayat/{first}")
     assert "Foto versi ini sudah tidak tersimpan" in shown.text
+    photo_row = page(shown).find("th", string="Foto").find_parent("tr").get_text(" ", strip=True)
+    assert "foto lama (berkasnya sudah dihapus)" in photo_row and "foto yang sekarang" in photo_row
     action, version = restore_form(shown)
     assert admin.post(action, data={"version": version}).status_code == 303
     fresh = stored(listing.id)

@@ -9,19 +9,29 @@ from app.admin import bp, changes, editor_required, listing_for_user
 from app.directory.publishing import PublishError
 from app.records import history
 from app.records import listings as records
-from app.web.forms import EmptyForm
+from app.web.i18n import N_
 from app.web.pagination import paged
 from app.web.rendering import render
 
 PER_PAGE = 20
 
 
-def _rows(old: dict, new: dict, fields=None) -> list:
-    """(label, old, new) for each differing field, labelled and formatted as the audit log does."""
-    names = fields if fields is not None else history.differences(old, new)
-    before = {k: old[k] for k in names if k in old}
-    after = {k: new.get(k) for k in names}
+PHOTO_WORDS = {"current": N_("foto yang sekarang"), "stored": N_("foto lain yang tersimpan"),
+               "gone": N_("foto lama (berkasnya sudah dihapus)")}
+
+
+def _rows(listing, old: dict, new: dict, names) -> list:
+    """(label, old, new) for each named field, labelled and formatted as the audit log does."""
+    before = {k: _shown(listing, k, old[k]) for k in names if k in old}
+    after = {k: _shown(listing, k, new.get(k)) for k in names}
     return changes.diff(json.dumps(before), json.dumps(after), shorten=False, entity="listing")
+
+
+def _shown(listing, name, value):
+    """A photo is a random file name in the log: say which photo it is instead."""
+    if name != "photo" or not value:
+        return value
+    return _(PHOTO_WORDS[history.photo_state(listing, value)])
 
 
 @bp.route("/jasa/<int:listing_id>/riwayat")
@@ -31,9 +41,8 @@ def listing_history(listing_id):
     by_event = {v.event.id: v for v in every}
     previous = {v.number: every[v.number - 2].state if v.number > 1 else {} for v in every}
     page = paged(history.version_events(listing), PER_PAGE)
-    shown = [(by_event[e.id], _rows(previous[by_event[e.id].number], by_event[e.id].state,
-                                    by_event[e.id].changed))
-             for e in page.pop("rows") if e.id in by_event]
+    shown = [(v, _rows(listing, previous[v.number], v.state, v.changed))
+             for v in (by_event.get(e.id) for e in page.pop("rows")) if v]
     return render("admin/listing_history.html", listing=listing, shown=shown,
                   every=list(reversed(every)), latest=every[-1] if every else None,
                   changes=changes, **page)
@@ -55,12 +64,14 @@ def listing_version(listing_id, event_id):
 
 def _version_page(listing, version, error=None, problems=()):
     """One version against the listing as it is now: what a restore would change."""
-    every = history.versions(listing)
-    latest = every[-1]
+    latest = history.versions(listing)[-1]
+    changed = history.differences(version.state, latest.state, history.RESTORED)
+    contents = [(changes.field_label(name, "listing"),
+                 changes.readable(name, _shown(listing, name, value)))
+                for name, value in version.state.items()]
     return render("admin/listing_history_compare.html", listing=listing, version=version,
-                  old=version, new=latest, rows=_rows(version.state, latest.state),
-                  photo=history.photo_outcome(listing, version), form=EmptyForm(),
-                  is_latest=version.number == latest.number, error=error,
+                  old=version, new=latest, rows=_rows(listing, version.state, latest.state, changed),
+                  contents=contents, photo=history.photo_outcome(listing, version), error=error,
                   problems=problems, changes=changes)
 
 
@@ -76,7 +87,8 @@ def listing_compare(listing_id):
     if old.number > new.number:
         old, new = new, old  # read from older to newer, whichever way they were picked
     return render("admin/listing_history_compare.html", listing=listing, version=None,
-                  old=old, new=new, rows=_rows(old.state, new.state), changes=changes)
+                  old=old, new=new, changes=changes,
+                  rows=_rows(listing, old.state, new.state, history.differences(old.state, new.state)))
 
 
 @bp.route("/jasa/<int:listing_id>/riwayat/<int:event_id>/pulihkan", methods=["POST"])

@@ -83,10 +83,16 @@ def find(listing: Listing, event_id) -> Version | None:
     return next((v for v in versions(listing) if v.event.id == event_id), None)
 
 
-def differences(old: dict, new: dict) -> list[str]:
-    """Return the audited fields whose value differs between two states."""
-    return [k for k in records.AUDITED
-            if (k in old or k in new) and old.get(k) != new.get(k)]
+def differences(old: dict, new: dict, fields=records.AUDITED) -> list[str]:
+    """Return the fields (audited ones by default) whose value differs between two states."""
+    return [k for k in fields if (k in old or k in new) and old.get(k) != new.get(k)]
+
+
+def photo_state(listing: Listing, name) -> str:
+    """A stored photo name in words a person can use: "current", "stored" or "gone"."""
+    if name and name == listing.photo:
+        return "current"
+    return "stored" if _photo_file(name) else "gone"
 
 
 def photo_outcome(listing: Listing, version: Version) -> str:
