@@ -140,6 +140,8 @@ def test_restore_makes_a_new_version_with_the_old_values(admin, app, make_listin
     assert len(versions) == 3 and versions[-1].restored_from == 1
     listed = admin.get(f"/admin/jasa/{listing.id}/riwayat").text
     assert "memulihkan versi 1" in listed
+    audit_page = admin.get("/admin/audit?tindakan=listing.restore_version").text
+    assert "Versi jasa dipulihkan" in audit_page and "Versi yang dipulihkan" in audit_page
     assert "Penjahit Pakaian" in app.test_client().get("/?q=jahit").text
     # The client's internal data and consent were not touched.
     with database.connection_context():
@@ -237,10 +239,9 @@ def test_hostile_strings_in_old_versions_are_shown_escaped(admin, make_listing):
     listing = make_listing(title="<script>alert('judul')</script> Jahit",
                            description='<img src=x onerror="alert(1)">')
     edit(admin, listing.id, title="Penjahit Pakaian")
-    first = version_event(listing.id, 1)
-    for url in (f"/admin/jasa/{listing.id}/riwayat", f"/admin/jasa/{listing.id}/riwayat/{first}",
-                f"/admin/jasa/{listing.id}/riwayat/banding?dari={first}"
-                f"&ke={version_event(listing.id, 2)}"):
+    first, second = version_event(listing.id, 1), version_event(listing.id, 2)
+    base = f"/admin/jasa/{listing.id}/riwayat"
+    for url in (base, f"{base}/{first}", f"{base}/banding?dari={first}&ke={second}"):
         text = admin.get(url).text
         assert "<script>alert(" not in text and "<img src=x" not in text
         assert "&lt;script&gt;alert(" in text

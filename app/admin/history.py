@@ -70,7 +70,8 @@ def _version_page(listing, version, error=None, problems=()):
                  changes.readable(name, _shown(listing, name, value)))
                 for name, value in version.state.items()]
     return render("admin/listing_history_compare.html", listing=listing, version=version,
-                  old=version, new=latest, rows=_rows(listing, version.state, latest.state, changed),
+                  old=version, new=latest,
+                  rows=_rows(listing, version.state, latest.state, changed),
                   contents=contents, photo=history.photo_outcome(listing, version), error=error,
                   problems=problems, changes=changes)
 
@@ -88,7 +89,8 @@ def listing_compare(listing_id):
         old, new = new, old  # read from older to newer, whichever way they were picked
     return render("admin/listing_history_compare.html", listing=listing, version=None,
                   old=old, new=new, changes=changes,
-                  rows=_rows(listing, old.state, new.state, history.differences(old.state, new.state)))
+                  rows=_rows(listing, old.state, new.state,
+                             history.differences(old.state, new.state)))
 
 
 @bp.route("/jasa/<int:listing_id>/riwayat/<int:event_id>/pulihkan", methods=["POST"])
