@@ -8,12 +8,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from conftest import listing_data, PASSWORD
+from conftest import PASSWORD, listing_data
+
 from app import create_app
 from app.db import database
-from app.models import Unit, Listing
-from app.records import listings as domain, history
+from app.models import Listing, Unit
+from app.records import history
+from app.records import listings as domain
 from app.security.accounts import create_user
+
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 folder = Path(tempfile.mkdtemp())
 app = create_app({"INSTANCE_PATH": str(folder / "i"), "DATABASE_URL": "sqlite:///" + str(folder / "t.db"),
