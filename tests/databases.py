@@ -49,7 +49,7 @@ def recorded_statements():
         yield statements
 
 
-def _connect(url: str):
+def connect(url: str):
     import psycopg2
     parts = urlsplit(url)
     conn = psycopg2.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
@@ -63,7 +63,7 @@ def _connect(url: str):
 def postgres_problem(url: str) -> str:
     """Return why a PostgreSQL server cannot be used ('' if it can)."""
     try:
-        _connect(url).close()
+        connect(url).close()
     except ImportError:
         return "psycopg2 is not installed (pip install -e '.[test]')"
     except Exception as exc:  # noqa: BLE001 - any failure means: no server to test against
@@ -88,7 +88,7 @@ class Schemas:
 
     def _cursor(self):
         if self._conn is None or self._conn.closed:
-            self._conn = _connect(self.url)
+            self._conn = connect(self.url)
         return self._conn.cursor()
 
     def create(self, script: str = "") -> tuple[str, str]:
