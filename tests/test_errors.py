@@ -1,7 +1,6 @@
 """Friendly Indonesian error pages, short htmx error messages for #flash, no leaks."""
 import pytest
 from bs4 import BeautifulSoup
-from security_support import chromium_or_skip
 from werkzeug.exceptions import TooManyRequests
 
 from app import create_app

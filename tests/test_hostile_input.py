@@ -393,7 +393,7 @@ def _follow(client, url):
 @pytest.mark.browser
 def test_stored_payload_never_runs_in_chromium(app, make_listing, chromium):
     """One look in a real browser: the stored payload sets no flag on any page."""
-    browser_support, sync_api = chromium_or_skip()
+    browser_support, _ = chromium_or_skip()
     listing = make_listing(
         title="<script>window.__pwned=1</script>Las",
         display_name='<img src=x onerror="window.__pwned=1">',

@@ -224,7 +224,7 @@ def test_qr_codes_have_no_style_attributes(app, client, make_listing):
 
 @pytest.mark.browser
 def test_no_csp_violation_in_chromium(app, make_listing, chromium):
-    browser_support, sync_api = chromium_or_skip()
+    browser_support, _ = chromium_or_skip()
     listing = make_listing(featured=True)
     with app.app_context(), database.connection_context():
         Unit.update(kiosk_interval=5).execute()
