@@ -1,6 +1,7 @@
 """Fixtures after flaskr: an app on a temporary SQLite file, a client, a CLI runner, login."""
 import datetime as dt
 import io
+import secrets
 import shutil
 
 import databases
@@ -13,6 +14,7 @@ from PIL import Image
 from app import create_app
 from app.db import database, release_database
 from app.models import Category, Region, Unit
+from app.operations import migrate
 from app.records import listings as domain
 from app.security.accounts import create_user
 
@@ -37,6 +39,17 @@ def pytest_collection_modifyitems(config, items):
         if databases.testing_postgres() and (item.get_closest_marker("browser")
                                              or item.get_closest_marker("sqlite_only")):
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _startup_lock_of_this_session():
+    """Test apps on PostgreSQL each have a schema of their own, so they need not queue for
+    the startup lock behind other test runs on the same database (other xdist workers,
+    other checkouts): this session takes a lock key of its own. The lock itself is tested
+    across real processes in test_two_processes.py."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(migrate, "STARTUP_LOCK_KEY", secrets.randbits(31))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +92,8 @@ def database_template(request, tmp_path_factory):
                 _first_start(folder, url)
         finally:
             schemas.drop(name)
-        return schemas.script(statements)
+        # The startup lock serialises app processes sharing one schema; a copy needs none.
+        return schemas.script(s for s in statements if "pg_advisory_xact_lock" not in s[0])
     path = folder / "template.db"
     _first_start(folder, databases.sqlite_url(path))
     # Closing the last connection moves SQLite's write-ahead log into the file.
