@@ -223,15 +223,13 @@ def test_qr_codes_have_no_style_attributes(app, client, make_listing):
 # --- in Chromium: no CSP report while htmx works ------------------------------------------
 
 @pytest.mark.browser
-def test_no_csp_violation_in_chromium(app, make_listing):
-    browser_support, sync_api = chromium_or_skip()
+def test_no_csp_violation_in_chromium(app, make_listing, chromium):
+    browser_support, _ = chromium_or_skip()
     listing = make_listing(featured=True)
     with app.app_context(), database.connection_context():
         Unit.update(kiosk_interval=5).execute()
-    with browser_support.LiveServer(app) as site, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_support.chromium_path(),
-                                    args=browser_support.CHROMIUM_ARGS)
-        page = browser.new_page(locale="id-ID")  # the admin speaks Indonesian
+    with browser_support.LiveServer(app) as site:
+        page = chromium.new_page(locale="id-ID")  # the admin speaks Indonesian
         problems = watch_page(page)
 
         def visit(path):
@@ -257,5 +255,4 @@ def test_no_csp_violation_in_chromium(app, make_listing):
             pass
         page.wait_for_timeout(300)
         problems += csp_violations(page)
-        browser.close()
     assert not problems, problems

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from functools import lru_cache
 
+from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.config import DATA_DIR
@@ -20,8 +21,9 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 # Shorter user names would refuse too many good passwords ("ali" is in "kalimat").
 MIN_NAME_IN_PASSWORD = 4
-# Hash checked against when the user name is unknown, so both cases take as long.
-_DUMMY_HASH = generate_password_hash("raja-kemas-dummy", method="scrypt")
+PASSWORD_HASH_METHOD = "scrypt"
+# A test app (TESTING on) may name a cheap method here; any other app ignores it.
+TEST_HASH_SETTING = "TEST_PASSWORD_HASH_METHOD"
 # No 0/o/1/l/i: a temporary password is read aloud or copied by hand.
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -39,8 +41,23 @@ def common_passwords() -> frozenset:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+def password_hash_method() -> str:
+    """scrypt; only an app with TESTING on may swap in a cheap method (tests hash a lot)."""
+    if has_app_context() and current_app.testing:
+        return current_app.config.get(TEST_HASH_SETTING) or PASSWORD_HASH_METHOD
+    return PASSWORD_HASH_METHOD
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=password_hash_method())
+
+
+@lru_cache(maxsize=None)
+def _dummy_hash(method: str) -> str:
+    """The hash checked when the user name is unknown, so both cases take as long.
+
+    Made on first use, not at import: hashing costs ~0.3 s every command would pay."""
+    return generate_password_hash("raja-kemas-dummy", method=method)
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -227,7 +244,8 @@ def authenticate(username: str, password: str, address: str, free_failures: int 
         return None, translate("Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)s "
                                "detik.", seconds=wait)
     user = User.get_or_none(User.username == (username or "").strip().lower())
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    stored = user.password_hash if user else _dummy_hash(password_hash_method())
+    valid = check_password_hash(stored, password or "")
     if not (user and valid and user.is_enabled):
         with database.atomic():
             record_failure(keys)
