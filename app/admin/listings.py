@@ -8,12 +8,16 @@ from flask_wtf import FlaskForm
 
 from app.admin import bp, editor_required, listing_for_user
 from app.admin.forms import ListingForm
+from app.db import DatabaseBusy
 from app.directory.publishing import PublishError, adult_cutoff
 from app.models import CONTACT_RELATIONS, Client, Listing
 from app.records import listings as domain
 from app.records.phones import display_phone, parse_phone
 from app.web.i18n import N_
 from app.web.rendering import is_fragment_request, render
+
+BUSY_MESSAGE = N_("Server sedang sibuk menyimpan data lain, jadi isian Anda belum disimpan. "
+                  "Isian masih ada di formulir: tekan Simpan lagi sebentar lagi.")
 
 # The status filter's labels (listings.STATUSES), translated where shown: `_(label)`.
 STATUS_TEXTS = (N_("Semua"), N_("Terbit"), N_("Belum terbit"), N_("Sampah"))
@@ -108,6 +112,11 @@ def _save(form, listing, client):
         form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
     except PublishError as exc:
         form.publish.errors = list(exc.problems)
+    except DatabaseBusy:
+        form.version.errors = [_(BUSY_MESSAGE)]
+        if photo_bytes:
+            form.photo.errors = [_("Foto yang Anda pilih belum tersimpan: pilih lagi sebelum "
+                                   "menekan Simpan.")]
     except domain.ConflictError as exc:
         from app.admin.changes import conflict_panel
         # The form keeps the admin's input; with the stored version, Simpan now saves the merge.
