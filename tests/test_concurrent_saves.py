@@ -205,3 +205,46 @@ def test_an_import_of_a_thousand_rows_while_two_admins_save(app, server, officer
     assert clients == IMPORT_ROWS
     assert statuses and set(statuses) == {303}
     assert acknowledged <= stored
+
+
+def test_two_superadmins_saving_the_same_unit_at_once(app, server):
+    with app.app_context(), database.connection_context():
+        unit = Unit.select().first()
+        create_user(unit, "boss2", PASSWORD, "superadmin", "Bos Dua")
+        url, version, slug = f"{server}/admin/unit/{unit.id}/ubah", unit.version, unit.slug
+    first, second = signed_in(server, "admin"), signed_in(server, "boss2")
+    names = ["Bapas Polewali Satu", "Bapas Polewali Dua"]
+
+    def post(browser, name):
+        data = {"name": name, "slug": slug, "kiosk_interval": "12", "version": str(version)}
+        return lambda: browser.post(url, data=data, allow_redirects=False, timeout=TIMEOUT)
+    answers = at_once([post(first, names[0]), post(second, names[1])])
+    assert sorted(a.status_code for a in answers) == [200, 303]
+    loser = answers[0] if answers[0].status_code == 200 else answers[1]
+    assert "baru saja diubah oleh superadmin lain" in loser.text
+    kept = BeautifulSoup(loser.text, "html.parser").select_one("input[name=name]")["value"]
+    with database.connection_context():
+        saved = Unit.get_by_id(unit.id)
+    assert saved.version == version + 1
+    assert {saved.name, kept} == set(names)  # one stored, the other still in its form
+
+
+def test_two_superadmins_stepping_down_at_once_leave_one(app, server):
+    from app.models import User
+    with app.app_context(), database.connection_context():
+        unit = Unit.select().first()
+        create_user(unit, "boss2", PASSWORD, "superadmin", "Bos Dua")
+        ids = {u.username: u.id for u in User.select().where(User.role == "superadmin")}
+    # Each demotes the other at the same instant: only one of them may succeed.
+    pairs = [(signed_in(server, "admin"), ids["boss2"]), (signed_in(server, "boss2"), ids["admin"])]
+
+    def demote(browser, user_id):
+        data = {"full_name": "Turun", "role": "admin", "unit_id": str(unit.id)}
+        return lambda: browser.post(f"{server}/admin/pengguna/{user_id}", data=data,
+                                    allow_redirects=False, timeout=TIMEOUT)
+    answers = at_once([demote(b, i) for b, i in pairs])
+    assert sorted(a.status_code for a in answers) == [200, 303]
+    refused = answers[0] if answers[0].status_code == 200 else answers[1]
+    assert "superadmin aktif terakhir" in refused.text
+    with database.connection_context():
+        assert User.select().where(User.role == "superadmin").count() == 1
