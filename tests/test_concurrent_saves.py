@@ -4,6 +4,7 @@ Each test starts the app under waitress on 127.0.0.1 (an ephemeral port) in a th
 lets several signed-in sessions post at once, lined up by a `threading.Barrier`. Run it
 on SQLite (default) and on PostgreSQL (RAJA_KEMAS_TEST_DATABASE_URL, see databases.py).
 """
+import sqlite3
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -248,3 +249,34 @@ def test_two_superadmins_stepping_down_at_once_leave_one(app, server):
     assert "superadmin aktif terakhir" in refused.text
     with database.connection_context():
         assert User.select().where(User.role == "superadmin").count() == 1
+
+
+@pytest.fixture
+def database_stays_busy(monkeypatch):
+    """Every write transaction meets a locked database until the (shortened) retries end."""
+    monkeypatch.setattr("app.db.WRITE_RETRY_SECONDS", 0.3, raising=False)  # new in this fix
+
+    def locked_out(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+    monkeypatch.setattr("app.records.audit.record", locked_out)
+
+
+def test_a_save_that_finds_the_database_busy_keeps_the_typing(app, client, auth, request):
+    auth.login()
+    request.getfixturevalue("database_stays_busy")
+    page = client.post("/admin/jasa/baru", data=entry_form(app, title="Penjahit Sibuk"))
+    assert page.status_code == 200
+    assert "Server sedang sibuk menyimpan data lain" in page.text
+    assert form_values(page.text)["title"] == "Penjahit Sibuk"
+    assert "Penjahit Sibuk" not in stored_titles()
+
+
+def test_a_button_that_finds_the_database_busy_says_so(app, client, auth, make_listing,
+                                                      request):
+    listing = make_listing(publish=False)
+    auth.login()
+    request.getfixturevalue("database_stays_busy")
+    page = client.post(f"/admin/jasa/{listing.id}/terbit", data={"terbit": "1"})
+    assert page.status_code == 503 and "sedang sibuk" in page.text
+    with database.connection_context():
+        assert not Listing.get_by_id(listing.id).is_published

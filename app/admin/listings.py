@@ -115,8 +115,8 @@ def _save(form, listing, client):
     except DatabaseBusy:
         form.version.errors = [_(BUSY_MESSAGE)]
         if photo_bytes:
-            form.photo.errors = [_("Foto yang Anda pilih belum tersimpan: pilih lagi sebelum "
-                                   "menekan Simpan.")]
+            form.photo.errors = [_("Foto yang Anda pilih belum tersimpan:") + " "
+                                 + _("pilih lagi sebelum menekan Simpan.")]
     except domain.ConflictError as exc:
         from app.admin.changes import conflict_panel
         # The form keeps the admin's input; with the stored version, Simpan now saves the merge.
