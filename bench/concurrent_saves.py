@@ -89,7 +89,8 @@ def saves(app, base, sessions, count):
             answers = []
             for n in range(count):
                 title = f"Jasa sesi {number} nomor {n}"
-                response = browser.post(base + "/admin/jasa/baru", data=dict(payload, title=title),
+                response = browser.post(base + "/admin/jasa/baru",
+                                        data=dict(payload, title=title),
                                         allow_redirects=False, timeout=TIMEOUT)
                 answers.append((response.status_code, title))
             return answers
@@ -123,10 +124,11 @@ def rounds(app, base, count):
         def post(browser, form):
             return lambda: browser.post(url, data=form, allow_redirects=False, timeout=TIMEOUT)
         answers = at_once([post(b, f) for (b, *_), f in zip(edits, forms)])
-        pairs[" + ".join(str(a.status_code) for a in sorted(answers, key=lambda a: a.status_code))] += 1
+        pairs[" + ".join(sorted(str(a.status_code) for a in answers))] += 1
         with database.connection_context():
             saved = Listing.get_by_id(listing.id)
-        acknowledged = [(field, form[field]) for a, form, (_, field, _) in zip(answers, forms, edits)
+        acknowledged = [(field, form[field])
+                        for a, form, (_, field, _) in zip(answers, forms, edits)
                         if a.status_code == 303]
         lost += any(getattr(saved, field) != value for field, value in acknowledged)
         # The next round starts from what is stored, as both admins reload the page.
