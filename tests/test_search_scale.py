@@ -15,10 +15,9 @@ from bs4 import BeautifulSoup
 from conftest import PASSWORD, listing_data
 from peewee import JOIN
 
-from app.directory import ranking, vocabulary
 from app.db import database
 from app.directory import browse as directory
-from app.directory import search
+from app.directory import ranking, search, vocabulary
 from app.directory.browse import SearchFilters, find_public, matching_listings
 from app.models import Category, Consent, Listing, Region, Unit, User
 from app.operations.migrate import migrate_database, runner
