@@ -25,6 +25,7 @@ from app.records.listing_form import ListingForm
 from app.records.phones import display_phone, parse_phone
 from app.records.photos import PhotoError
 from app.web.forms import EmptyForm
+from app.web.i18n import N_
 from app.web.pagination import paged
 from app.web.rendering import is_fragment_request, render
 
