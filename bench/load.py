@@ -22,6 +22,14 @@ http     Starts waitress (`python -m waitress wsgi:app`, the README's command) o
          --processes 2, two waitress processes on two ports share the load, as behind a
          reverse proxy. Without wrk, a bounded Python thread pool does the same (slower
          client: it eats CPU the server could use).
+serial   One waitress process, one request at a time on a keep-alive connection: each of
+         the long-tail mix's --long-tail distinct searches once (long_tail_mix: words,
+         prefixes, pairs, places, filters, second pages), then the home page; p50/p95/p99
+         per kind, server CPU per request, memory after the run (issue 12's targets, with
+         --no-page-cache). `http` also drives the long tail (Zipf-weighted) and prints the
+         page cache's hit rate from the X-Cache header.
+profile  SQL statements and CPU time per request, in-process (page cache off): the home
+         page and the long tail. Less disturbed by other work than wall-clock times.
 check    find_public's pages (ids, order, totals) against the plain ranked query
          `directory.matching_listings`, pages 1, 2, 5 and 10 of every query of the mix.
 memory   Resident memory (VmRSS, and the peak VmHWM, from /proc/<pid>/status) of each
@@ -273,6 +281,44 @@ def run_latency(args) -> None:
             print(f"{label:<22} {percentile(wall[label], 50):9.1f} "
                   f"{percentile(wall[label], 95):9.1f} {mean_cpu:9.2f}  "
                   f"~{1000 / mean_cpu:,.0f} req/s per core")
+
+
+def run_profile(args) -> None:
+    """Queries and CPU time per request (Flask test client, page cache off): figures that
+    other work on a shared machine disturbs much less than wall-clock times."""
+    import logging
+
+    from app import create_app
+    app = create_app({"PUBLIC_PAGE_CACHE_BYTES": 0})
+    client = app.test_client()
+    queries = [0]
+
+    class Count(logging.Handler):
+        def emit(self, record):
+            queries[0] += 1
+    logger = logging.getLogger("peewee")
+    logger.addHandler(Count())
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+    mix = long_tail_mix(args.long_tail)
+    kinds = [("home page /", [HOME] * 100), ("long tail, pages", mix)]
+    for _, q, filters in MIX:  # warm up as a serving process is
+        client.get(query_string(q, filters))
+    print(f"per request, Flask test client, page cache off, gzip: SQL statements sent, CPU "
+          f"time of the thread (ms); {len(mix)} long-tail searches, home page 100 times")
+    print(f"{'request':<18} {'requests':>8} {'queries':>8} {'cpu p50':>8} {'cpu p95':>8} "
+          f"{'cpu mean':>8}")
+    for label, items in kinds:
+        cpu, counts = [], []
+        for _, q, filters in items:
+            queries[0] = 0
+            start = time.thread_time()
+            client.get(query_string(q, filters), headers={"Accept-Encoding": "gzip"})
+            cpu.append((time.thread_time() - start) * 1000)
+            counts.append(queries[0])
+        print(f"{label:<18} {len(items):>8} {statistics.fmean(counts):>8.1f} "
+              f"{percentile(cpu, 50):>8.1f} {percentile(cpu, 95):>8.1f} "
+              f"{statistics.fmean(cpu):>8.1f}")
 
 
 def run_check(args) -> None:
@@ -625,7 +671,8 @@ def run_http(args) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog="Set RAJA_KEMAS_INSTANCE to the instance to measure.")
-    ap.add_argument("what", nargs="?", choices=["all", "latency", "http", "serial", "check"],
+    ap.add_argument("what", nargs="?",
+                    choices=["all", "latency", "http", "serial", "profile", "check"],
                     default="all")
     ap.add_argument("--long-tail", type=int, default=1000,
                     help="distinct searches of the long-tail mix (default 1000)")
@@ -648,6 +695,8 @@ def main(argv=None) -> int:
     print(f"load average before: {load_average()}")
     if args.what == "check":
         run_check(args)
+    if args.what == "profile":
+        run_profile(args)
     if args.what in ("all", "latency"):
         run_latency(args)
     if args.what in ("all", "serial"):

@@ -11,7 +11,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 
 from flask import url_for
-from peewee import JOIN, SQL, fn
+from peewee import JOIN, SQL, DateField, DateTimeField, fn
 
 from app.db import database, is_sqlite
 from app.models import Category, Client, Consent, Listing, Region
@@ -135,6 +135,8 @@ class PublicListing:
     phone_display: str
     tel_url: str
     whatsapp_url: str
+    whatsapp_link: str  # the counted redirect to whatsapp_url (app/public/contact.py)
+    phone_link: str  # the counted redirect to tel_url
     thumb_url: str
     thumb_width: int | None
     thumb_height: int | None
@@ -166,6 +168,14 @@ class _Links:
     def __init__(self):
         self.detail = url_for("public.listing_detail", listing_id=self.ID, slug=self.TEXT)
         self.photo_pattern = url_for("public.photo", name=self.TEXT)
+        self.whatsapp_pattern = url_for("public.contact_whatsapp", listing_id=self.ID)
+        self.phone_pattern = url_for("public.contact_phone", listing_id=self.ID)
+
+    def whatsapp(self, listing_id: int) -> str:
+        return self.whatsapp_pattern.replace(str(self.ID), str(listing_id), 1)
+
+    def phone(self, listing_id: int) -> str:
+        return self.phone_pattern.replace(str(self.ID), str(listing_id), 1)
 
     def listing(self, listing_id: int, slug: str) -> str:
         if not self.SAFE.match(slug or ""):
@@ -187,6 +197,7 @@ def _view(x, scope: dict, category_name: str, category_slug: str, region_label: 
                 and (x.contact_relation != "klien" or scope["scope_phone"]))
     photo_ok = bool(x.photo) and scope["scope_photo"]
     greeting = f"Halo, saya melihat jasa \"{x.title}\" di Raja Kemas. Apakah masih tersedia?"
+    has_whatsapp = phone_ok and bool(x.phone_is_mobile)
     return PublicListing(
         id=x.id, url=links.listing(x.id, x.slug),
         title=x.title, category_name=category_name, category_slug=category_slug,
@@ -199,7 +210,9 @@ def _view(x, scope: dict, category_name: str, category_slug: str, region_label: 
                       and (x.contact_relation != "klien" or scope["scope_name"]) else ""),
         phone_display=display_phone(x.phone) if phone_ok else "",
         tel_url=tel_url(x.phone) if phone_ok else "",
-        whatsapp_url=whatsapp_url(x.phone, greeting) if phone_ok and x.phone_is_mobile else "",
+        whatsapp_url=whatsapp_url(x.phone, greeting) if has_whatsapp else "",
+        whatsapp_link=links.whatsapp(x.id) if has_whatsapp else "",
+        phone_link=links.phone(x.id) if phone_ok else "",
         thumb_url=links.photo(x.photo_thumb) if photo_ok and x.photo_thumb else "",
         thumb_width=x.thumb_width, thumb_height=x.thumb_height,
         photo_url=links.photo(x.photo) if photo_ok else "",
@@ -264,7 +277,8 @@ def _card_query(today: dt.date):
         query = public_listings(today).where(wanted).select(*CARD_COLUMNS).tuples()
         sql, params = query.sql()
         position = next(i for i, value in enumerate(params) if value is _IDS)
-        converters = [getattr(column, "python_value", None) for column in CARD_COLUMNS]
+        converters = [column.python_value if isinstance(column, (DateField, DateTimeField))
+                      else None for column in CARD_COLUMNS]
         _card_queries.clear()  # one day, one database: yesterday's SQL is no use
         found = _card_queries[key] = (db, sql, params, position, converters)
     return found[1:]
