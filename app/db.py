@@ -19,7 +19,9 @@ POSTGRES_SCHEMES = ("postgres", "postgresql")
 # Each waitress thread holds at most one connection; a busy process waits up to
 # `timeout` seconds for a free one rather than failing the request.
 POOL_DEFAULTS = {"max_connections": 20, "stale_timeout": 300, "timeout": 10}
-SQLITE_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10}
+# A pooled connection serves one thread at a time, but not always the thread that opened it.
+SQLITE_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10,
+               "check_same_thread": False}
 
 
 class SqlitePool(PooledSqliteDatabase):

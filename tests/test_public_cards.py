@@ -3,6 +3,8 @@ public_listings, and the small tables (categories, regions, units) are kept per 
 until an admin (or anyone) changes them. Both databases."""
 import datetime as dt
 import logging
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -147,3 +149,16 @@ def test_the_page_cache_says_whether_it_answered_from_memory(app, make_listing):
     visitor = app.test_client()
     assert visitor.get("/?q=jahit").headers["X-Cache"] == "MISS"
     assert visitor.get("/?q=jahit").headers["X-Cache"] == "HIT"
+
+
+def test_a_served_app_answers_from_every_thread(app, make_listing):
+    """Database connections are pooled: one that a thread opened serves the others."""
+    from browser_support import LiveServer
+    make_listing()
+    with LiveServer(app, threads=4) as server:
+        def fetch(n):  # another page each time: every request is rendered, not kept
+            with urllib.request.urlopen(server(f"/?q=jahit&hal={n}"), timeout=30) as answer:
+                return answer.status, TITLE in answer.read().decode()
+        with ThreadPoolExecutor(4) as visitors:
+            results = list(visitors.map(fetch, range(1, 25)))
+    assert results == [(200, True)] * 24
