@@ -14,6 +14,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,
     "synchronous": "normal",  # WAL + normal is durable across application crashes
+    "cache_size": -512,  # KiB per connection: pooled, one per server thread stays open
 }
 POSTGRES_SCHEMES = ("postgres", "postgresql")
 # Each waitress thread holds at most one connection; a busy process waits up to
