@@ -156,8 +156,8 @@ def long_tail_mix(size: int = 1000, seed: int = LONG_TAIL_SEED) -> list[tuple[st
                 add(kind, "", {"kategori": rng.choice(slugs)} if pick < 0.3 else
                     {"kabupaten": rng.choice(kabupaten)} if pick < 0.45 else
                     {"kecamatan": rng.choice(regions)["kode"]})
-            else:  # a second page of a common word
-                add(kind, rng.choice(every_word[:]), {"hal": "2"})
+            else:  # the second page of a word
+                add(kind, rng.choice(every_word), {"hal": "2"})
     return mix[:size]
 
 
