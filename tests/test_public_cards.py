@@ -3,10 +3,12 @@ public_listings, and the small tables (categories, regions, units) are kept per 
 until an admin (or anyone) changes them. Both databases."""
 import datetime as dt
 import logging
+import threading
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.db import database, release_database
@@ -153,12 +155,19 @@ def test_the_page_cache_says_whether_it_answered_from_memory(app, make_listing):
 
 def test_a_served_app_answers_from_every_thread(app, make_listing):
     """Database connections are pooled: one that a thread opened serves the others."""
-    from browser_support import LiveServer
     make_listing()
-    with LiveServer(app, threads=4) as server:
-        def fetch(n):  # another page each time: every request is rendered, not kept
-            with urllib.request.urlopen(server(f"/?q=jahit&hal={n}"), timeout=30) as answer:
-                return answer.status, TITLE in answer.read().decode()
+    server = make_server("127.0.0.1", 0, app, threaded=True)  # a thread per request
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+
+    def fetch(n):  # another page each time: every request is rendered, not kept
+        url = f"http://127.0.0.1:{server.port}/?q=jahit&hal={n}"
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            return answer.status, TITLE in answer.read().decode()
+    try:
         with ThreadPoolExecutor(4) as visitors:
             results = list(visitors.map(fetch, range(1, 25)))
+    finally:
+        server.shutdown()
+        serving.join(timeout=10)
     assert results == [(200, True)] * 24
