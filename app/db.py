@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from flask import request
 from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
+from playhouse.pool import PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -18,6 +19,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,
     "synchronous": "normal",  # WAL + normal is durable across application crashes
+    "cache_size": -512,  # KiB per connection: pooled, one per server thread stays open
 }
 # Every SQLite transaction takes the write lock at BEGIN, where busy_timeout lets it wait.
 # A deferred one that reads first cannot wait when it later writes (WAL): it fails at once.
@@ -33,6 +35,14 @@ POSTGRES_SCHEMES = ("postgres", "postgresql")
 # Each waitress thread holds at most one connection; a busy process waits up to
 # `timeout` seconds for a free one rather than failing the request.
 POOL_DEFAULTS = {"max_connections": 20, "stale_timeout": 300, "timeout": 10}
+# A pooled connection serves one thread at a time, but not always the thread that opened it.
+SQLITE_POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 10,
+               "check_same_thread": False}
+
+
+class SqlitePool(PooledSqliteDatabase):
+    """SQLite with a pool of open connections. (Migrations tell the backends apart by
+    the class name: it starts with "Sqlite".)"""
 
 
 class BaseModel(Model):
@@ -49,10 +59,15 @@ def is_postgres_url(url: str) -> bool:
 def make_database(url: str):
     """Create an unconnected database object for a URL, without binding the proxy.
 
-    SQLite gets its pragmas; `postgresql://` gets a connection pool, since every
-    request connects and closes (`postgresql+pool://` is accepted too).
+    Both get a connection pool, since every request connects and closes: `sqlite://`
+    (with its pragmas; not `:memory:`) and `postgresql://` (`postgresql+pool://` and
+    `sqlite+pool://` are accepted too).
     """
     parts = urlsplit(url)
+    if parts.scheme == "sqlite" and not parts.query and parts.path not in ("", "/", "/:memory:"):
+        # Pooled too: a fresh SQLite connection reads the schema again and starts with an
+        # empty page cache, ~1 ms of CPU and a slower first query in every request.
+        return SqlitePool(parts.path[1:], pragmas=SQLITE_PRAGMAS, **SQLITE_POOL)
     if parts.scheme.startswith("sqlite"):
         return connect(url, pragmas=SQLITE_PRAGMAS, lock_type=SQLITE_LOCK_TYPE)
     if parts.scheme in POSTGRES_SCHEMES:

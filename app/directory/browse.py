@@ -2,11 +2,9 @@
 import dataclasses
 from dataclasses import dataclass, field
 
-from peewee import JOIN
-
 from app.db import database, is_sqlite
 from app.directory import ranking, search, vocabulary
-from app.directory.publishing import PublicListing, public_listings, to_public
+from app.directory.publishing import PublicListing, public_cards, public_listings, to_public
 from app.directory.search import MAX_QUERY_CHARS, filter_and_rank
 from app.models import Category, Listing, Region, Unit
 
@@ -148,18 +146,6 @@ def _rank_groups(filters: SearchFilters):
             (everything.where(~title), False)]
 
 
-def _by_id(ids):
-    """The listings just found visible, loaded for display; to_public applies the consent.
-
-    The full visibility query has just chosen these ids: repeating it costs more than
-    the rest of the search, so only the quick checks are repeated here.
-    """
-    return (Listing.select(Listing, Category, Region).join(Category)
-            .switch(Listing).join(Region, JOIN.LEFT_OUTER)
-            .where(Listing.id.in_(ids), Listing.is_published == True,  # noqa: E712
-                   Listing.deleted_at.is_null()))
-
-
 def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
     """One page of public listings, ranked by relevance (app/directory/ranking.py).
 
@@ -196,10 +182,10 @@ def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
             ids += ranked[first:last] if ranked is not None else _ranked_ids(
                 query, last - first, first, walk=True)
         before += size
-    rows = {x.id: x for x in to_public(_by_id(ids))} if ids else {}
     shown = searched if searched and searched.changed else None
     help_ = vocabulary.zero_result_help(filters.q) if not total and filters.q else None
-    return ResultPage([rows[i] for i in ids if i in rows], total, page, pages,
+    # The page's rows in one query, through every rule of public_listings again.
+    return ResultPage(public_cards(ids), total, page, pages,
                       dataclasses.replace(filters, q=shown.typed) if shown else filters, more,
                       shown, help_)
 
@@ -208,10 +194,3 @@ def public_listing(listing_id: int) -> PublicListing | None:
     found = to_public(public_listings().where(Listing.id == listing_id))
     return found[0] if found else None
 
-
-def region_choices() -> dict[str, list[Region]]:
-    """Kecamatan grouped by kabupaten, for the filter form."""
-    groups = {}
-    for region in Region.select().order_by(Region.kabupaten, Region.kecamatan):
-        groups.setdefault(region.kabupaten, []).append(region)
-    return groups
