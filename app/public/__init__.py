@@ -1,14 +1,14 @@
 """Public blueprint: the directory anyone can read, with or without JavaScript."""
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 
 from app.directory import stats
 from app.directory.browse import SearchFilters, find_public, public_listing
 from app.directory.lookups import lookups
 from app.directory.publishing import public_listings
 from app.directory.structured_data import listing_jsonld
-from app.models import Category, Listing
+from app.models import Listing
 from app.records import photo_sizes
 from app.web.public_address import absolute_url
 from app.web.rendering import render
