@@ -175,6 +175,8 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
 
     if is_new:
         listing = Listing(unit=client.unit, client=client, last_confirmed_at=dt.date.today())
+    else:
+        listing.client = client  # the row just written: the publish rules read its dates
     for field in LISTING_FIELDS:
         setattr(listing, field, data.get(field))
     listing.featured = bool(data.get("featured"))
