@@ -25,8 +25,10 @@ def two_rows():
                                    nama_kontak="Bu Siti")]
 
 
+# ids by name: an .xlsx holds its build time, and test workers must see the same ids
 @pytest.mark.parametrize("name, content", [("data.csv", csv_bytes(two_rows())),
-                                           ("data.xlsx", xlsx_bytes(two_rows()))])
+                                           ("data.xlsx", xlsx_bytes(two_rows()))],
+                         ids=["csv", "xlsx"])
 def test_import_writes_every_row_audited_as_the_user(app, runner, tmp_path, name, content):
     result = runner.invoke(args=["import", write(tmp_path, name, content), "--as", "admin"])
     assert result.exit_code == 0, result.output
