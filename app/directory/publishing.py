@@ -13,6 +13,7 @@ from peewee import JOIN, fn
 from app.models import Category, Client, Consent, Listing, Region
 from app.records.consent import CHANNELS, channels_of
 from app.records.freshness import visible_since
+from app.records.location import Place, place_of
 from app.records.phones import display_phone, tel_url, whatsapp_url
 from app.web.i18n import translate
 
@@ -156,6 +157,7 @@ class PublicListing:
     last_confirmed_at: dt.date
     updated_at: dt.datetime
     channels: frozenset = frozenset()  # keys of consent.CHANNELS; "website" always
+    location: Place | None = None  # the business's place, with Consent.scope_location
 
 
 def consents_by_client(client_ids, today):
@@ -201,5 +203,6 @@ def to_public(listings, today: dt.date | None = None) -> list[PublicListing]:
             photo_url=url_for("public.photo", name=x.photo) if photo_ok else "",
             photo_width=x.photo_width, photo_height=x.photo_height,
             last_confirmed_at=x.last_confirmed_at, updated_at=x.updated_at,
-            channels=channels_of(consent)))
+            channels=channels_of(consent),
+            location=place_of(x) if consent.scope_location else None))
     return views
