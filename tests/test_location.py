@@ -87,7 +87,7 @@ def test_swapped_or_unsigned_coordinates_get_a_hint():
     "Pangkas rambut dekat pasar", "https://www.google.com/maps/place/Pasar+Wonomulyo",
     "https://example.com/?q=hello", "<script>alert(1)</script>", "'; DROP TABLE listing;--",
     "nan, nan", "inf, inf", "1e999, 1e999", "-3.4123", "-3.4123, 119.3456, 12", "\x00\x01",
-    "°°°", "javascript:alert(1)", "geo:abc",
+    "°°°", "javascript:alert(1)", "geo:abc", "http://[::1", "https://[-3.4123,119.3456",
 ])
 def test_nonsense_is_refused_in_indonesian(text):
     with pytest.raises(LocationError, match="Lokasi tidak dikenali"):

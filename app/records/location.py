@@ -85,7 +85,9 @@ def _from_link(text: str) -> tuple[str, str] | None:
     found = GEO_URI.match(text)
     if found:
         return found.groups()
-    parts = urlsplit(text if "//" in text else "https://" + text)
+    parts = _split(text)
+    if parts is None:
+        return None
     query = parse_qs(parts.query)
     if "mlat" in query and "mlon" in query:  # OpenStreetMap's marker
         return query["mlat"][0], query["mlon"][0]
@@ -157,8 +159,17 @@ def parse(text: str) -> Place | None:
     return Place.of(latitude, longitude)
 
 
+def _split(text: str):
+    """The parts of a link (with or without https://), or None when it is not one."""
+    try:
+        return urlsplit(text if "//" in text else "https://" + text)
+    except ValueError:  # e.g. an unclosed [ in the host
+        return None
+
+
 def _is_short_link(text: str) -> bool:
-    host = (urlsplit(text if "//" in text else "https://" + text).hostname or "").lower()
+    parts = _split(text)
+    host = ((parts.hostname if parts else "") or "").lower()
     return host.removeprefix("www.") in SHORT_LINK_HOSTS
 
 
