@@ -46,6 +46,15 @@ def test_degrees_minutes_seconds():
     assert parse("3°24′44″S, 119°20′44″E") == place
 
 
+@pytest.mark.parametrize("town, text", [
+    ("Polewali", "-3.4167, 119.3333"), ("Mamuju", "-2.6786, 118.8867"),
+    ("Mamasa", "-2.9381, 119.3704"), ("Majene", "-3.5403, 118.9707"),
+    ("Pasangkayu", "-1.1710, 119.3820"), ("Tobadak, Mamuju Tengah", "-2.0500, 119.2870"),
+])
+def test_every_kabupaten_of_the_province_is_inside(town, text):
+    assert parse(text) is not None, town
+
+
 def test_empty_is_no_place():
     assert parse("") is None and parse("   ") is None and parse(None) is None
 
@@ -69,6 +78,7 @@ def test_short_links_are_refused_with_a_way_out(link):
 @pytest.mark.parametrize("text", [
     "-6.2000, 106.8166",  # Jakarta
     "-5.1477, 119.4327",  # Makassar, Sulawesi Selatan
+    "-4.0135, 119.6255",  # Pare-Pare, Sulawesi Selatan
     "https://www.google.com/maps/@-0.8917,131.3200,15z",  # Papua
 ])
 def test_outside_the_province_is_refused(text):

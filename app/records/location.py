@@ -14,10 +14,12 @@ from app.web.i18n import translate
 
 MAX_CHARS = 500
 PLACES = Decimal("0.000001")  # six decimals: about 10 cm, more than a phone's GPS knows
-# Sulawesi Barat with a small margin: its kabupaten reach from Pasangkayu (about −0.8) to
-# Polewali Mandar's south coast (about −3.6), from the Makassar Strait (118.7) inland (119.9).
-LATITUDES = (-3.6, -0.8)
-LONGITUDES = (118.7, 119.9)
+# Sulawesi Barat's bounding box, as the province gives its extent (0°12'–3°38' S,
+# 118°43'–119°54' E), with a margin of a few km. A box, not the border: places just over
+# it pass (Palu too, in its north-east corner); Makassar, Pare-Pare or Jakarta do not.
+# (app/data/wilayah.csv has no coordinates to do better offline.)
+LATITUDES = (-3.7, -0.15)
+LONGITUDES = (118.65, 120.0)
 
 NUMBER = r"[-+]?\d{1,3}(?:\.\d+)?"
 PAIR = re.compile(rf"\s*({NUMBER})\s*[,;\s]\s*({NUMBER})\s*")
