@@ -302,3 +302,19 @@ def test_migration_0014_leaves_existing_consents_without_the_scope(app, make_lis
         assert migrate_database() == undone[::-1]
         assert Consent.get(Consent.client == listing.client_id).scope_location is False
         assert Listing.get_by_id(listing.id).latitude is None
+
+
+def test_restoring_an_old_version_brings_its_place_back(admin, app, make_listing):
+    from app.records import history
+    listing = make_listing(location=LINK)
+    saved = stored(app, listing.id)
+    admin.post(f"/admin/jasa/{listing.id}/ubah", data=form_payload(
+        location="-2.6786, 118.8867", version=str(saved.version)))
+    assert stored(app, listing.id).latitude == Decimal("-2.6786")
+    with app.app_context(), database.connection_context():
+        first = history.versions(Listing.get_by_id(listing.id))[0].event.id
+    response = admin.post(f"/admin/jasa/{listing.id}/riwayat/{first}/pulihkan",
+                          data={"version": str(stored(app, listing.id).version)})
+    assert response.status_code == 303
+    restored = stored(app, listing.id)
+    assert (restored.latitude, restored.longitude) == (Decimal("-3.41234"), Decimal("119.34567"))
