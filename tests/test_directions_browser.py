@@ -5,7 +5,6 @@ import pytest
 from browser_support import (
     PHONE,
     LiveServer,
-    browser,  # noqa: F401 (the module's Chromium fixture)
     browser_app,
     horizontal_overflow,
     require_browser,

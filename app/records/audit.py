@@ -1,7 +1,6 @@
 """The audit log: every change, with who, when, before and after."""
 import datetime as dt
 import json
-
 from decimal import Decimal
 
 from flask import g, has_app_context, has_request_context, request

@@ -51,7 +51,8 @@ class Place:
 
     def text(self) -> str:
         """The coordinates as the entry screen and the spreadsheets show them."""
-        return "%s, %s" % self._parts()
+        lat, lng = self._parts()
+        return f"{lat}, {lng}"
 
     __str__ = text
 
