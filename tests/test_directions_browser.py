@@ -12,6 +12,7 @@ from browser_support import (
 )
 
 require_browser()
+from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from conftest import PASSWORD, listing_data  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
@@ -64,6 +65,7 @@ def test_the_detail_page_offers_directions_without_a_map(site, browser):
     assert box["height"] >= 44 and box["x"] + box["width"] <= PHONE["width"]
     assert horizontal_overflow(page) == 0
     assert all(url.startswith(site.url) for url in requested), "no map tiles or map scripts"
+    assert not Axe().run(page).response["violations"]
     screenshot(page, "directions-detail-360.png")
     page.context.close()
 
