@@ -10,6 +10,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    DecimalField,
     ForeignKeyField,
     IntegerField,
     TextField,
@@ -160,6 +161,8 @@ class Consent(BaseModel):
     channel_share = BooleanField(default=True)
     channel_flyer = BooleanField(default=True)
     channel_search = BooleanField(default=True)
+    # Issue 13.3: the business's place on a map; versions before it never covered it.
+    scope_location = BooleanField(default=False)
 
     def is_valid_on(self, day) -> bool:
         """True if not withdrawn and `day` lies within the consent's period."""
@@ -196,6 +199,9 @@ class Listing(BaseModel):
     family_consent_reference = CharField(default="")
     phone = CharField(default="")  # E.164, e.g. +6281234567890
     phone_is_mobile = BooleanField(default=False)
+    # Where a fixed-place business is (records/location.py), shown with Consent.scope_location.
+    latitude = DecimalField(max_digits=9, decimal_places=6, auto_round=True, null=True)
+    longitude = DecimalField(max_digits=9, decimal_places=6, auto_round=True, null=True)
     photo = CharField(null=True)  # stored file names, random
     photo_thumb = CharField(null=True)
     photo_width = IntegerField(null=True)

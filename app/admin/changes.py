@@ -47,6 +47,8 @@ LABELS = {
     "valid_until": N_("Persetujuan berlaku sampai"), "username": N_("Nama pengguna"),
     "role": N_("Peran"), "kiosk_interval": N_("Jeda layar kios (detik)"),
     "method": N_("Cara persetujuan"), "scope_area": N_("Wilayah boleh tampil"),
+    "scope_location": N_("Lokasi usaha boleh tampil"), "latitude": N_("Lintang (lokasi usaha)"),
+    "longitude": N_("Bujur (lokasi usaha)"), "location": N_("Lokasi usaha"),
     "channel_website": N_("Boleh di situs web"), "channel_kiosk": N_("Boleh di layar kios"),
     "channel_share": N_("Boleh di pratinjau tautan"),
     "channel_flyer": N_("Boleh di selebaran"), "channel_search": N_("Boleh di mesin pencari"),

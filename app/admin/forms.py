@@ -94,6 +94,7 @@ class ConsentForm(BaseForm):
     scope_photo = BooleanField(_l("Foto boleh tampil"))
     scope_phone = BooleanField(_l("Nomor telepon klien boleh tampil"))
     scope_area = BooleanField(_l("Wilayah layanan dan kecamatan boleh tampil"))
+    scope_location = BooleanField(_l("Lokasi usaha boleh tampil (tombol petunjuk arah)"))
     channel_website = BooleanField(_channel("website"))
     channel_kiosk = BooleanField(_channel("kiosk"))
     channel_share = BooleanField(_channel("share"))

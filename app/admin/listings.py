@@ -19,7 +19,7 @@ from app.admin import bp, editor_required, listing_for_user
 from app.db import DatabaseBusy
 from app.directory.publishing import PublishError, adult_cutoff
 from app.models import CONTACT_RELATIONS, Listing
-from app.records import access, pending_photos, undo
+from app.records import access, location, pending_photos, undo
 from app.records import listings as domain
 from app.records.listing_form import ListingForm
 from app.records.phones import display_phone, parse_phone
@@ -69,6 +69,7 @@ def _fill(form, listing, client):
         for field in domain.LISTING_FIELDS:
             form[field].data = getattr(listing, field)
         form.region_id.data = listing.region_id or 0
+        form.location.data = str(location.place_of(listing) or "")
         form.phone.data = display_phone(listing.phone)
         form.publish.data = listing.is_published
         form.version.data = listing.version
@@ -89,6 +90,8 @@ def _field_check(form, name):
         kind = _("nomor HP: tombol WhatsApp tersedia") if phone.is_mobile else \
             _("nomor telepon rumah/kantor: tanpa tombol WhatsApp")
         return "", f"{display_phone(phone.e164)} — {kind}."
+    if name == "location" and field.data:  # the validator has read it
+        return "", _("Koordinat terbaca: %(place)s.", place=location.parse(field.data))
     if name == "client_birth_date" and field.data and field.data > adult_cutoff(dt.date.today()):
         return _("Klien belum 18 tahun: jasanya tidak boleh diterbitkan."), ""
     if name in ("title", "display_name", "description"):

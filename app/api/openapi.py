@@ -55,6 +55,10 @@ SCHEMAS = {
         "service_areas": array_of(child(
             "service_id", name=STRING, description=STRING, extent=NULLABLE,
             extent_type={"enum": ["text", None]}, x_kecamatan_code=NULLABLE)),
+        "service_at_locations": array_of(child("service_id", location=obj({
+            "id": STRING, "location_type": {"const": "physical"}, "name": STRING,
+            "latitude": {"type": "number", "minimum": -90, "maximum": 90},
+            "longitude": {"type": "number", "minimum": -180, "maximum": 180}}))),
         "attributes": array_of(child(
             "link_id", link_entity={"const": "service"}, link_type={"const": "category"},
             taxonomy_term_id=STRING, label=STRING, taxonomy_term=ref("TaxonomyTerm"))),

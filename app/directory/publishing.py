@@ -17,6 +17,7 @@ from app.db import database, is_sqlite
 from app.models import Category, Client, Consent, Listing, Region
 from app.records.consent import CHANNELS, SCOPES
 from app.records.freshness import visible_since
+from app.records.location import Place, place_of
 from app.records.phones import display_phone, tel_url, whatsapp_url
 from app.web.i18n import translate
 
@@ -162,6 +163,7 @@ class PublicListing:
     last_confirmed_at: dt.date
     updated_at: dt.datetime
     channels: frozenset = frozenset()  # keys of consent.CHANNELS; "website" always
+    location: Place | None = None  # the business's place, with Consent.scope_location
 
 
 def consents_by_client(client_ids, today):
@@ -234,7 +236,8 @@ def _view(x, scope: dict, category_name: str, category_slug: str, region_label: 
         photo_url=links.photo(x.photo) if photo_ok else "",
         photo_width=x.photo_width, photo_height=x.photo_height,
         last_confirmed_at=x.last_confirmed_at, updated_at=x.updated_at,
-        channels=frozenset(key for key in CHANNELS if scope[f"channel_{key}"]))
+        channels=frozenset(key for key in CHANNELS if scope[f"channel_{key}"]),
+        location=place_of(x) if scope["scope_location"] else None)
 
 
 SCOPE_FIELDS = [f"scope_{key}" for key in SCOPES] + [f"channel_{key}" for key in CHANNELS]
@@ -266,15 +269,15 @@ CARD_COLUMNS = (Listing.id, Listing.slug, Listing.title, Listing.description,
                 Listing.family_consent_reference, Listing.phone, Listing.phone_is_mobile,
                 Listing.photo, Listing.photo_thumb, Listing.photo_width, Listing.photo_height,
                 Listing.thumb_width, Listing.thumb_height, Listing.last_confirmed_at,
-                Listing.updated_at, Category.name, Category.slug, Region.kecamatan,
-                Region.kabupaten, *(getattr(Consent, f) for f in SCOPE_FIELDS))
+                Listing.updated_at, Listing.latitude, Listing.longitude, Category.name,
+                Category.slug, Region.kecamatan, Region.kabupaten, *(getattr(Consent, f) for f in SCOPE_FIELDS))
 CardRow = namedtuple("CardRow", [
     "id", "slug", "title", "description", "service_area", "price_hint", "working_hours",
     "display_name", "contact_name", "contact_relation", "family_consent_name",
     "family_consent_on", "family_consent_reference", "phone", "phone_is_mobile", "photo",
     "photo_thumb", "photo_width", "photo_height", "thumb_width", "thumb_height",
-    "last_confirmed_at", "updated_at", "category_name", "category_slug", "kecamatan",
-    "kabupaten", *SCOPE_FIELDS])
+    "last_confirmed_at", "updated_at", "latitude", "longitude", "category_name",
+    "category_slug", "kecamatan", "kabupaten", *SCOPE_FIELDS])
 _IDS = object()  # where the page's ids go among a card query's parameters
 _card_queries = {}  # (database, day) -> (SQL, parameters, index of the ids, converters)
 

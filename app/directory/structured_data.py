@@ -7,7 +7,7 @@ def listing_jsonld(listing: PublicListing, page_url: str, photo_url: str = "") -
     """A schema.org Service offered by a LocalBusiness, or None without the search channel.
 
     Built from the PublicListing, which already leaves out what the consent does not
-    show (name, phone, area, photo), so nothing hidden can get in here.
+    show (name, phone, area, photo, location), so nothing hidden can get in here.
     """
     if "search" not in listing.channels:
         return None
@@ -18,6 +18,10 @@ def listing_jsonld(listing: PublicListing, page_url: str, photo_url: str = "") -
         kecamatan, _, kabupaten = listing.region_label.partition(", ")
         provider["address"] = {"@type": "PostalAddress", "addressLocality": kecamatan,
                                "addressRegion": kabupaten, "addressCountry": "ID"}
+    if listing.location:  # only with the consent's location scope (PublicListing)
+        provider["geo"] = {"@type": "GeoCoordinates",
+                           "latitude": float(listing.location.latitude),
+                           "longitude": float(listing.location.longitude)}
     service = {"@context": "https://schema.org", "@type": "Service", "name": listing.title,
                "serviceType": listing.category_name, "url": page_url, "provider": provider}
     if listing.description:

@@ -8,6 +8,7 @@ import re
 
 from app.directory import search
 from app.models import CONTACT_RELATIONS, Category, Client, Listing, Region
+from app.records import location
 from app.records.consent import METHODS
 from app.web.i18n import translate
 
@@ -112,6 +113,12 @@ def relation(text: str) -> str:
     if not value:
         return "klien"
     raise ValueError(translate("Isi klien, keluarga atau petugas."))
+
+
+def place(text: str) -> str:
+    """Read a map link or coordinates (records/location.py); the save reads it again."""
+    found = location.parse(text)  # LocationError is a ValueError: the row's problem
+    return found.text() if found else ""
 
 
 def method(text: str) -> str | None:

@@ -15,6 +15,7 @@ CONSENT_SWITCHES = [
     ("izin_foto", "scope_photo", N_("Foto boleh tampil")),
     ("izin_telepon", "scope_phone", N_("Nomor telepon klien boleh tampil")),
     ("izin_wilayah", "scope_area", N_("Wilayah layanan dan kecamatan boleh tampil")),
+    ("izin_lokasi", "scope_location", N_("Lokasi usaha boleh tampil (tombol petunjuk arah)")),
     ("izin_situs", "channel_website", N_("Boleh tampil di situs web")),
     ("izin_kios", "channel_kiosk", N_("Boleh tampil di layar kios")),
     ("izin_pratinjau_tautan", "channel_share", N_("Boleh tampil di pratinjau tautan (WhatsApp)")),
@@ -27,7 +28,7 @@ CONSENT_SWITCHES = [
 class Column:
     key: str  # the header in the file (Indonesian in every language: the file format)
     field: str  # save_listing's data key (or a Listing attribute)
-    kind: str  # text, date, bool, category, region, relation, method, phone
+    kind: str  # text, date, bool, category, region, relation, method, phone, location
     help: str  # marked for the catalogue; read it translated with help_text()
     example: str = ""
     required: bool = False
@@ -53,6 +54,10 @@ LISTING_COLUMNS = [
            "Kecamatan)."), "Wonomulyo", False, False, 18),
     Column("wilayah_layanan", "service_area", "text", N_("Daerah yang dilayani."),
            "Wonomulyo dan sekitarnya", False, False, 24),
+    # internal: the place may be the client's home; a viewer's export leaves it out
+    Column("lokasi", "location", "location", N_("Lokasi usaha dengan tempat tetap (boleh "
+           "kosong): tautan Google Maps atau OpenStreetMap, atau koordinat. Tampil hanya bila "
+           "izin_lokasi = ya."), "-3.4123, 119.3456", False, True, 22),
     Column("kisaran_harga", "price_hint", "text", N_("Perkiraan harga."), "mulai Rp25.000",
            False, False),
     Column("jam_kerja", "working_hours", "text", N_("Hari dan jam kerja."),

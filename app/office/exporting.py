@@ -16,6 +16,7 @@ from app.office.columns import LISTING_COLUMNS, visible_columns
 from app.office.spreadsheets import DATE_FORMAT, MAX_ROWS, write_csv, write_xlsx
 from app.records import audit
 from app.records.listings import CLIENT_FIELDS, CONSENT_FIELDS, admin_listings
+from app.records.location import place_of
 from app.records.phones import display_phone
 from app.web.i18n import N_, current_language, translate
 
@@ -60,7 +61,8 @@ def _listing_values(listing, categories, regions, consent) -> dict:
         "family_consent_name", "family_consent_on", "family_consent_reference")}
     values.update(category_id=categories[listing.category_id],
                   region_id=region.kecamatan if region else "",
-                  phone=display_phone(listing.phone), publish=_yes_no(listing.is_published))
+                  phone=display_phone(listing.phone), publish=_yes_no(listing.is_published),
+                  location=str(place_of(listing) or ""))
     values.update(_client_values(listing.client, consent))
     return values
 

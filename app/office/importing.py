@@ -23,6 +23,7 @@ from app.office.cell_values import (
     norm,
     parse_bool,
     parse_date,
+    place,
     relation,
 )
 from app.office.columns import BY_FIELD, BY_KEY, LISTING_COLUMNS, REQUIRED
@@ -73,7 +74,7 @@ def _convert(row: Row, lookups: Lookups, user) -> dict:
     data = {"remove_photo": False, "featured": False, "version": ""}
     readers = {"text": str.strip, "phone": str.strip, "date": parse_date, "bool": parse_bool,
                "category": lookups.category, "region": lookups.region, "relation": relation,
-               "method": method}
+               "method": method, "location": place}
     for column in LISTING_COLUMNS:
         try:
             data[column.field] = readers[column.kind](row.values.get(column.key, ""))

@@ -131,6 +131,18 @@ def _instant(moment: dt.datetime) -> str:
     return moment.astimezone().isoformat()
 
 
+def _service_at_location(item: PublicListing) -> list[dict]:
+    """The business's place as an HSDS physical location, when its consent shows it."""
+    if item.location is None:
+        return []
+    sid = str(item.id)
+    return [{"id": f"{sid}-di-lokasi", "service_id": sid,
+             "location": {"id": f"{sid}-lokasi", "location_type": "physical",
+                          "name": item.display_name or item.title,
+                          "latitude": float(item.location.latitude),
+                          "longitude": float(item.location.longitude)}}]
+
+
 def service(item: PublicListing, refs: References, host: str) -> dict:
     """Describe one public listing as an HSDS service (only what its consent shows)."""
     sid = str(item.id)
@@ -156,6 +168,7 @@ def service(item: PublicListing, refs: References, host: str) -> dict:
                            "extent_type": "text" if item.region_label else None,
                            "x_kecamatan_code": refs.codes.get(item.region_label)}
                           ] if item.region_label or item.service_area else [],
+        "service_at_locations": _service_at_location(item),
         "attributes": [{"id": f"{sid}-kategori", "link_id": sid, "link_entity": "service",
                         "link_type": "category", "taxonomy_term_id": term["id"],
                         "label": term["name"], "taxonomy_term": term}],

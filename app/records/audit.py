@@ -1,6 +1,7 @@
 """The audit log: every change, with who, when, before and after."""
 import datetime as dt
 import json
+from decimal import Decimal
 
 from flask import g, has_app_context, has_request_context, request
 from flask_login import current_user
@@ -11,6 +12,8 @@ from app.models import AuditEvent
 def _plain(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, Decimal):  # coordinates: the same number reads the same on both databases
+        return format(value.normalize(), "f")
     return value
 
 

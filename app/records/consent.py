@@ -21,6 +21,7 @@ SCOPES = {  # what may be shown: Consent.scope_<key>
     "photo": N_("Foto"),
     "phone": N_("Nomor telepon klien"),
     "area": N_("Wilayah layanan dan kecamatan"),
+    "location": N_("Lokasi usaha (petunjuk arah)"),
 }
 CHANNELS = {  # where it may be shown: Consent.channel_<key>
     "website": N_("Situs web (halaman publik)"),
@@ -33,6 +34,7 @@ FIELDS = (["given_on", "officer_name", "form_reference", "method", "valid_until"
           + [f"scope_{key}" for key in SCOPES] + [f"channel_{key}" for key in CHANNELS])
 DEFAULTS = {"method": "formulir", "form_reference": "", "officer_name": "",
             "scope_name": True, "scope_photo": False, "scope_phone": True, "scope_area": True,
+            "scope_location": False,  # a place on a map: only when ticked (issue 13.3)
             **{f"channel_{key}": True for key in CHANNELS}}
 
 STATUS_LABELS = {

@@ -136,6 +136,9 @@ def restore(listing: Listing, version: Version, user, seen_version) -> Listing:
     data = {f: getattr(listing, f) for f in records.LISTING_FIELDS}
     data.update({f: _python(f, old[f]) for f in records.LISTING_FIELDS if f in old})
     data["phone"] = old.get("phone") or listing.phone
+    if "latitude" in old:  # versions saved before issue 13.3 keep today's place
+        data["location"] = (f"{old['latitude']}, {old['longitude']}"
+                            if old["latitude"] is not None else "")
     data["publish"] = bool(old.get("is_published", listing.is_published))
     data["version"] = seen_version
     if not Category.get_or_none(Category.id == data["category_id"]):

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.models import CONTACT_RELATIONS, Category, Region
+from app.records import location
 from app.records.consent import CHANNELS, METHODS
 from app.web.forms import BaseForm
 
@@ -18,12 +19,12 @@ REQUIRED = _l("Wajib diisi.")
 # the top lists the errors in the order the officer meets them.
 PAGE_ORDER = (
     "version", "title", "category_id", "description", "region_id", "service_area",
-    "price_hint", "working_hours", "display_name", "contact_relation", "contact_name", "phone",
+    "location", "price_hint", "working_hours", "display_name", "contact_relation", "contact_name", "phone",
     "remove_photo", "photo", "client_full_name", "client_register_number",
     "client_birth_date", "client_supervising_officer", "client_supervision_end_date",
     "client_internal_notes", "consent_given_on", "consent_officer_name", "consent_method",
     "consent_form_reference", "consent_valid_until", "consent_scope_name",
-    "consent_scope_photo", "consent_scope_phone", "consent_scope_area",
+    "consent_scope_photo", "consent_scope_phone", "consent_scope_area", "consent_scope_location",
     "consent_channel_website", "consent_channel_kiosk", "consent_channel_share",
     "consent_channel_flyer", "consent_channel_search", "family_consent_name",
     "family_consent_on", "family_consent_reference", "publish_until", "featured", "publish")
@@ -42,6 +43,13 @@ def _not_future(form, field):
 def _plausible_birth(form, field):
     if field.data and not (dt.date(1900, 1, 1) <= field.data <= dt.date.today()):
         raise ValidationError(_l("Tanggal lahir tidak masuk akal."))
+
+
+def _readable_place(form, field):
+    try:
+        location.parse(field.data)
+    except location.LocationError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 class ListingForm(BaseForm):
@@ -63,6 +71,7 @@ class ListingForm(BaseForm):
     consent_scope_photo = BooleanField(_l("Foto boleh tampil"), default=True)
     consent_scope_phone = BooleanField(_l("Nomor telepon klien boleh tampil"), default=True)
     consent_scope_area = BooleanField(_l("Wilayah layanan dan kecamatan boleh tampil"), default=True)
+    consent_scope_location = BooleanField(_l("Lokasi usaha boleh tampil (tombol petunjuk arah)"))
     consent_valid_until = DateField(_l("Persetujuan berlaku sampai"), validators=[Optional()])
     consent_method = SelectField(_l("Cara persetujuan"), validate_choice=False, default="formulir",
                                  choices=[SelectChoice(k, _l(v)) for k, v in METHODS.items()])
@@ -86,6 +95,12 @@ class ListingForm(BaseForm):
     region_id = SelectField(_l("Kecamatan"), coerce=int, validators=[Optional()])
     service_area = StringField(_l("Wilayah layanan"), validators=[Length(max=120)],
                                description=_l("Contoh: Wonomulyo dan sekitarnya"))
+    location = StringField(_l("Lokasi usaha di peta (opsional)"), validators=[_readable_place],
+                           description=_l("Untuk usaha dengan tempat tetap (bengkel, pangkas "
+                                          "rambut). Tempel tautan Google Maps atau "
+                                          "OpenStreetMap, atau tulis koordinat, misalnya "
+                                          "-3.4123, 119.3456. Tampil hanya bila persetujuan "
+                                          "klien mencakup lokasi usaha."))
     price_hint = StringField(_l("Kisaran harga"), validators=[Length(max=80)],
                              description=_l("Contoh: mulai Rp25.000"))
     working_hours = StringField(_l("Jam kerja"), validators=[Length(max=80)],

@@ -9,7 +9,7 @@ from app.db import compare_and_set_version, locked, write_transaction
 from app.directory import search
 from app.directory.publishing import PublishError, publish_problems
 from app.models import Client, Consent, Listing, now
-from app.records import access, audit
+from app.records import access, audit, location
 from app.records import consent as consent_domain
 from app.records.phones import parse_phone
 from app.records.photo_sizes import make_variants
@@ -23,7 +23,8 @@ FAMILY_CONSENT_FIELDS = ["family_consent_name", "family_consent_on", "family_con
 LISTING_FIELDS = ["title", "category_id", "description", "region_id", "service_area",
                   "price_hint", "working_hours", "display_name", "contact_name",
                   "contact_relation", "publish_until", "featured"] + FAMILY_CONSENT_FIELDS
-AUDITED = LISTING_FIELDS + ["phone", "photo", "is_published", "last_confirmed_at"]
+AUDITED = LISTING_FIELDS + ["latitude", "longitude", "phone", "photo", "is_published",
+                            "last_confirmed_at"]
 
 
 class ConflictError(ValueError):
@@ -89,7 +90,7 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
 
     `data` holds plain values keyed as in CLIENT_FIELDS (prefixed `client_`),
     CONSENT_FIELDS (prefixed `consent_`), LISTING_FIELDS, plus `phone`, `publish`,
-    `remove_photo` and `version`. The photo is either the uploaded `photo_bytes` or a
+    `remove_photo`, `version` and `location` (a map link or coordinates; left out = kept). The photo is either the uploaded `photo_bytes` or a
     `pending_photo` kept from an earlier attempt (app/records/pending_photos.py), which stays
     pending if the save fails. Raises FieldError, ConflictError or PublishError; on any
     of them nothing is saved.
@@ -105,6 +106,12 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
         phone = parse_phone(data.get("phone") or "")
     except ValueError as exc:
         raise FieldError("phone", str(exc)) from None
+    if "location" in data:
+        try:
+            place = location.parse(data["location"] or "")
+        except location.LocationError as exc:
+            raise FieldError("location", str(exc)) from None
+        data = dict(data, location=place)
     end = client_data.get("supervision_end_date")
     if consent_data["given_on"]:
         try:
@@ -183,6 +190,10 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     _keep_family_consent(listing)
     listing.slug = slugify(listing.title)
     listing.phone, listing.phone_is_mobile = phone.e164, phone.is_mobile
+    if "location" in data:
+        place = data["location"]
+        listing.latitude = place.latitude if place else None
+        listing.longitude = place.longitude if place else None
     old_photos = []
     if stored or data.get("remove_photo"):
         old_photos = [listing.photo, listing.photo_thumb]
@@ -234,6 +245,7 @@ def _changes(fresh: Listing, data: dict, phone: str) -> tuple[list[str], dict]:
     """Return the form fields whose stored value differs from the submitted one, and those values."""
     stored = {f: getattr(fresh, f) for f in LISTING_FIELDS}
     stored["phone"] = fresh.phone
+    stored["location"] = location.place_of(fresh)
     stored["publish"] = fresh.is_published
     stored.update({"client_" + f: getattr(fresh.client, f) for f in CLIENT_FIELDS})
     latest = fresh.client.consents.order_by(Consent.id.desc()).first()
