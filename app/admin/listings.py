@@ -64,6 +64,7 @@ def _fill(form, listing, client):
         for field in domain.LISTING_FIELDS:
             form[field].data = getattr(listing, field)
         form.region_id.data = listing.region_id or 0
+        form.fill_hours(listing.hours, listing.working_hours)
         form.phone.data = display_phone(listing.phone)
         form.publish.data = listing.is_published
         form.version.data = listing.version

@@ -8,8 +8,9 @@ from flask import current_app
 from app.db import database
 from app.directory import search
 from app.directory.publishing import PublishError, publish_problems
-from app.models import Client, Consent, Listing, now
-from app.records import access, audit
+from app.models import Client, Consent, Listing, OpenSlot, now
+from app.records import access, audit, hours_entry
+from app.records.hours import slots
 from app.records import consent as consent_domain
 from app.records.phones import parse_phone
 from app.records.photo_sizes import make_variants
@@ -23,7 +24,7 @@ FAMILY_CONSENT_FIELDS = ["family_consent_name", "family_consent_on", "family_con
 LISTING_FIELDS = ["title", "category_id", "description", "region_id", "service_area",
                   "price_hint", "working_hours", "display_name", "contact_name",
                   "contact_relation", "publish_until", "featured"] + FAMILY_CONSENT_FIELDS
-AUDITED = LISTING_FIELDS + ["phone", "photo", "is_published", "last_confirmed_at"]
+AUDITED = LISTING_FIELDS + ["hours", "phone", "photo", "is_published", "last_confirmed_at"]
 
 
 class ConflictError(ValueError):
@@ -105,6 +106,10 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
         phone = parse_phone(data.get("phone") or "")
     except ValueError as exc:
         raise FieldError("phone", str(exc)) from None
+    try:
+        hours = hours_entry.from_entry(data)
+    except hours_entry.HoursEntryError as exc:
+        raise FieldError(exc.field, exc.message) from None
     end = client_data.get("supervision_end_date")
     if consent_data["given_on"]:
         try:
@@ -126,7 +131,7 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
     try:
         with database.atomic() as txn:
             listing, old_photos = _write(listing, client, data, client_data, consent_data,
-                                         phone, stored, user)
+                                         phone, stored, user, hours)
             if data.get("publish"):
                 problems = publish_problems(listing)
                 if problems:
@@ -150,7 +155,7 @@ def _make_sizes(name: str) -> None:
         current_app.logger.exception("photo sizes of %s not made; made on first request", name)
 
 
-def _write(listing, client, data, client_data, consent_data, phone, stored, user):
+def _write(listing, client, data, client_data, consent_data, phone, stored, user, hours):
     is_new = listing is None
     before = None if is_new else audit.snapshot(listing, AUDITED)
     if not is_new:
@@ -182,6 +187,8 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     for field in LISTING_FIELDS:
         setattr(listing, field, data.get(field))
     listing.featured = bool(data.get("featured"))
+    known, listing.working_hours = hours
+    listing.hours = known.to_json() if known else ""
     _keep_family_consent(listing)
     listing.slug = slugify(listing.title)
     listing.phone, listing.phone_is_mobile = phone.e164, phone.is_mobile
@@ -202,6 +209,7 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     listing.updated_at, listing.updated_by = now(), user
     listing.version = (listing.version or 0) + 1 if listing.id else 1
     listing.save()
+    _write_slots(listing, known)
     if consent_changed:  # what the index may hold (the area) follows the consent
         search.reindex(client.listings.where(Listing.deleted_at.is_null()))
     else:
@@ -209,6 +217,14 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     audit.record("listing.create" if is_new else "listing.update", "listing", listing.id,
                  before=before, after=audit.snapshot(listing, AUDITED))
     return listing, old_photos
+
+
+def _write_slots(listing: Listing, known) -> None:
+    """Rewrite the rows *Buka sekarang* looks up (records/hours.slots)."""
+    OpenSlot.delete().where(OpenSlot.listing == listing).execute()
+    rows = [{"listing": listing, "weekday": d, "opens": a, "closes": b} for d, a, b in slots(known)]
+    if rows:
+        OpenSlot.insert_many(rows).execute()
 
 
 def _same(stored, submitted) -> bool:
