@@ -12,7 +12,9 @@ from peewee import JOIN, fn
 
 from app.models import Category, Client, Consent, Listing, Region
 from app.records.consent import CHANNELS, channels_of
+from app.records import hours_entry
 from app.records.freshness import visible_since
+from app.records.hours import APPOINTMENT, Hours, is_open
 from app.records.phones import display_phone, tel_url, whatsapp_url
 from app.web.i18n import translate
 
@@ -156,6 +158,18 @@ class PublicListing:
     last_confirmed_at: dt.date
     updated_at: dt.datetime
     channels: frozenset = frozenset()  # keys of consent.CHANNELS; "website" always
+    hours: str = ""  # records/hours.Hours as JSON; "" = only `working_hours` as written
+
+    @property
+    def hours_lines(self) -> list[str]:
+        """The hours as lines in the reader's language; none if not understood."""
+        return hours_entry.lines(self.hours)
+
+    def open_now(self) -> bool | None:
+        """Open at this minute (WITA)? None when unknown or by appointment. Asked per
+        request: only pages the page cache never keeps may show it."""
+        known = Hours.from_json(self.hours) if self.hours else None
+        return None if known is None or known.mode == APPOINTMENT else is_open(known)
 
 
 def consents_by_client(client_ids, today):
@@ -201,5 +215,5 @@ def to_public(listings, today: dt.date | None = None) -> list[PublicListing]:
             photo_url=url_for("public.photo", name=x.photo) if photo_ok else "",
             photo_width=x.photo_width, photo_height=x.photo_height,
             last_confirmed_at=x.last_confirmed_at, updated_at=x.updated_at,
-            channels=channels_of(consent)))
+            channels=channels_of(consent), hours=x.hours))
     return views
