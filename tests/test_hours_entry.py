@@ -117,3 +117,15 @@ def test_a_save_rewrites_the_slots_and_the_audit_reads_the_hours(admin, make_lis
     assert "hours" in (event.after or "")
     trail = admin.get(f"/admin/audit?entitas=listing&id={listing.id}").text
     assert "Senin–Sabtu 08.00–17.00" in trail and "24 jam" in trail
+
+
+def test_unchanged_hours_are_no_conflict(admin, make_listing):
+    from test_conflict import form_values
+    listing = make_listing()
+    url = f"/admin/jasa/{listing.id}/ubah"
+    mine = form_values(admin.get(url).text)
+    assert admin.post(url, data=dict(mine, title="Penjahit Kebaya")).status_code == 303
+    page = admin.post(url, data=dict(mine, title="Penjahit Jas"))  # the old version
+    panel = BeautifulSoup(page.text, "html.parser").select_one("section.conflict")
+    rows = [tr.th.get_text(strip=True) for tr in panel.select("tbody tr")]
+    assert rows == ["Nama jasa"]

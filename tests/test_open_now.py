@@ -12,7 +12,7 @@ from app.models import Listing, OpenSlot
 from app.records import hours
 
 REAL_NOW = hours.now_in_wita
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # WITA is UTC+8: 02:00 UTC on Monday 7 December 2026 is 10:00 WITA.
 MONDAY_10 = dt.datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 MONDAY_20 = dt.datetime(2026, 12, 7, 12, 0, tzinfo=UTC)

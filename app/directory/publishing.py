@@ -11,8 +11,8 @@ from flask import url_for
 from peewee import JOIN, fn
 
 from app.models import Category, Client, Consent, Listing, Region
-from app.records.consent import CHANNELS, channels_of
 from app.records import hours_entry
+from app.records.consent import CHANNELS, channels_of
 from app.records.freshness import visible_since
 from app.records.hours import APPOINTMENT, Hours, is_open
 from app.records.phones import display_phone, tel_url, whatsapp_url

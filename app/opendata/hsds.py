@@ -178,7 +178,7 @@ def _schedules(item: PublicListing, sid: str) -> list[dict]:
         return [{"id": f"{sid}-jadwal", "service_id": sid,
                  "description": item.working_hours}] if item.working_hours else []
     return [{"id": f"{sid}-jadwal-{i}", "service_id": sid,
-             **{"description": item.working_hours, **r}} for i, r in enumerate(ranges, 1)]
+             "description": item.working_hours, **r} for i, r in enumerate(ranges, 1)]
 
 
 def services(items: list[PublicListing], host: str) -> list[dict]:

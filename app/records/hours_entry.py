@@ -88,10 +88,14 @@ def to_entry(stored_json: str, text: str) -> dict:
     days = [str(d) for d, r in sorted(hours.days.items()) if r == (base,)]
     others = {d: r for d, r in hours.days.items() if r != (base,)}
     extra = h.describe(h.Hours(h.SCHEDULE, others)) if others else []
-    clock = lambda m: f"{m // 60:02d}:{m % 60:02d}"  # noqa: E731 (what <input type=time> shows)
-    return {"hours_mode": h.SCHEDULE, "hours_days": days, "hours_opens": clock(base[0]),
-            "hours_closes": clock(base[1] % h.DAY),  # 24.00 is 00.00, the end of the day
+    return {"hours_mode": h.SCHEDULE, "hours_days": days, "hours_opens": _input_time(base[0]),
+            "hours_closes": _input_time(base[1] % h.DAY),  # 24.00 is 00.00, the end of the day
             "hours_exceptions": "\n".join(extra), "working_hours": ""}
+
+
+def _input_time(minutes: int) -> str:
+    """Minutes as <input type=time> shows them."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def lines(stored_json: str) -> list[str]:

@@ -10,8 +10,8 @@ from app.directory import search
 from app.directory.publishing import PublishError, publish_problems
 from app.models import Client, Consent, Listing, OpenSlot, now
 from app.records import access, audit, hours_entry
-from app.records.hours import slots
 from app.records import consent as consent_domain
+from app.records.hours import slots
 from app.records.phones import parse_phone
 from app.records.photo_sizes import make_variants
 from app.records.photos import delete_photo_files, store_photo
@@ -161,7 +161,8 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     if not is_new:
         fresh = Listing.get_by_id(listing.id)
         if str(data.get("version") or "") != str(fresh.version):
-            changed, saved = _changes(fresh, data, phone.e164)
+            # the hours as they would be saved: the editor leaves the free text empty
+            changed, saved = _changes(fresh, dict(data, working_hours=hours[1]), phone.e164)
             editor = fresh.updated_by
             raise ConflictError(changed, saved, fresh.version,
                                 (editor.full_name or editor.username) if editor else "",
