@@ -108,7 +108,7 @@ def test_cached_result_pages_never_say_open_or_closed(client, five, monkeypatch)
 
 
 def test_kiosk_and_flyer_show_the_lines(client, make_listing):
-    listing = make_listing(working_hours="Senin–Jumat 08.00–16.00, Sabtu 08.00–12.00",
+    listing = make_listing(working_hours="senin s.d. jumat 08.00-16.00; sabtu 08.00-12.00",
                            featured=True)
     kiosk = client.get("/kiosk/panel", query_string={"i": 0},
                        headers={"HX-Request": "true"}).text
