@@ -8,9 +8,11 @@ REINDEX = True  # done after the last migration (app/operations/migrate.py)
 
 def up(migrator, db):
     from app.config import DATA_DIR
+    from app.operations.migrate import has_column
     # Plain SQL: peewee's add_column would rebuild the table on SQLite and drop the
     # category table's public-data trigger (migration 0007).
-    db.execute_sql("ALTER TABLE category ADD COLUMN keywords_en TEXT NOT NULL DEFAULT ''")
+    if not has_column(db, "category", "keywords_en"):
+        db.execute_sql("ALTER TABLE category ADD COLUMN keywords_en TEXT NOT NULL DEFAULT ''")
     with open(DATA_DIR / "kategori.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:

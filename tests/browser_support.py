@@ -43,18 +43,50 @@ def require_browser() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium, headless through Playwright, shared by one test module.
+_SESSION_BROWSER = pytest.StashKey()
 
-    A test module uses it by importing it (`from browser_support import browser`) after
-    calling require_browser(), which skips the module where Chromium is missing."""
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+
+@pytest.fixture(scope="session")
+def browser(request):
+    """Debian's Chromium, headless through Playwright, launched once per session (per xdist
+    worker): a launch costs 1-3 s. Registered for every test module by conftest.py.
+
+    Playwright's sync API allows one instance per thread, so no test may start its own:
+    take this fixture (or `chromium`, which also closes the test's pages)."""
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, headless=True,
+                                              args=CHROMIUM_ARGS)
+        request.session.stash[_SESSION_BROWSER] = chromium
+        yield chromium
+        chromium.close()
+
+
+def _close_pages(chromium, keep=()):
+    for context in list(chromium.contexts):
+        if context not in keep:
+            context.close()
+
+
+@pytest.fixture
+def chromium(browser):
+    """The session's Chromium for one test; the pages the test opened are closed after it
+    (a kiosk page left open would keep polling a stopped server)."""
+    before = set(browser.contexts)
+    yield browser
+    _close_pages(browser, keep=before)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_pages_after_each_module(request):
+    """What closing a module's own browser used to do: no page outlives its test module."""
+    yield
+    chromium = request.session.stash.get(_SESSION_BROWSER, None)
+    if chromium is not None and chromium.is_connected():
+        _close_pages(chromium)
 
 
 def browser_app(folder: Path):

@@ -1,18 +1,32 @@
 """Fixtures after flaskr: an app on a temporary SQLite file, a client, a CLI runner, login."""
 import datetime as dt
 import io
+import secrets
+import shutil
 
 import databases
 import pytest
+
+# One Chromium per session for every browser test (defined here, it is shared by all modules).
+from browser_support import _close_pages_after_each_module, browser, chromium  # noqa: F401
 from PIL import Image
 
 from app import create_app
 from app.db import database, release_database
 from app.models import Category, Region, Unit
+from app.operations import migrate
 from app.records import listings as domain
 from app.security.accounts import create_user
 
 PASSWORD = "kata-sandi-rahasia"
+# What the `app` fixture runs with. A cheap password hash (accounts.TEST_HASH_SETTING,
+# honoured only with TESTING on): scrypt costs ~0.2 s per user, and each test makes two.
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test",
+    "WTF_CSRF_ENABLED": False,
+    "TEST_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -25,6 +39,17 @@ def pytest_collection_modifyitems(config, items):
         if databases.testing_postgres() and (item.get_closest_marker("browser")
                                              or item.get_closest_marker("sqlite_only")):
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _startup_lock_of_this_session():
+    """Test apps on PostgreSQL each have a schema of their own, so they need not queue for
+    the startup lock behind other test runs on the same database (other xdist workers,
+    other checkouts): this session takes a lock key of its own. The lock itself is tested
+    across real processes in test_two_processes.py."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(migrate, "STARTUP_LOCK_KEY", secrets.randbits(31))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -48,12 +73,52 @@ def postgres_url(postgres_schemas):
     postgres_schemas.drop(name)
 
 
-@pytest.fixture
-def database_url(request, tmp_path):
-    """The test's database: a temp SQLite file, or a PostgreSQL schema (see tests/databases.py)."""
+def _first_start(folder, url):
+    """Start the app once on an empty database: it migrates and seeds it, as in production."""
+    create_app({"INSTANCE_PATH": str(folder / "instance"), "DATABASE_URL": url, **TEST_SETTINGS})
+    release_database()
+
+
+@pytest.fixture(scope="session")
+def database_template(request, tmp_path_factory):
+    """A database migrated and seeded once per session (per xdist worker), for the tests to
+    copy: SQLite, the file; PostgreSQL, the SQL the first start ran (see tests/databases.py)."""
+    folder = tmp_path_factory.mktemp("template")
     if databases.testing_postgres():
-        return request.getfixturevalue("postgres_url")
-    return "sqlite:///" + (tmp_path / "test.db").as_posix()
+        schemas = request.getfixturevalue("postgres_schemas")
+        name, url = schemas.create()
+        try:
+            with databases.recorded_statements() as statements:
+                _first_start(folder, url)
+        finally:
+            schemas.drop(name)
+        # The startup lock serialises app processes sharing one schema; a copy needs none.
+        return schemas.script(s for s in statements if "pg_advisory_xact_lock" not in s[0])
+    path = folder / "template.db"
+    _first_start(folder, databases.sqlite_url(path))
+    # Closing the last connection moves SQLite's write-ahead log into the file.
+    assert not path.with_name(path.name + "-wal").exists(), "template.db still has a WAL"
+    return path
+
+
+@pytest.fixture
+def postgres_copy(postgres_schemas, database_template):
+    """A URL of a PostgreSQL schema of its own, migrated and seeded, dropped after the test."""
+    name, url = postgres_schemas.create(database_template)
+    yield url
+    release_database()
+    postgres_schemas.drop(name)
+
+
+@pytest.fixture
+def database_url(request, tmp_path, database_template):
+    """The test's database, migrated and seeded: a copy of the session's template SQLite
+    file, or a PostgreSQL schema of its own (see tests/databases.py)."""
+    if databases.testing_postgres():
+        return request.getfixturevalue("postgres_copy")
+    path = tmp_path / "test.db"
+    shutil.copyfile(database_template, path)
+    return databases.sqlite_url(path)
 
 
 @pytest.fixture
@@ -61,9 +126,7 @@ def app(tmp_path, database_url):
     app = create_app({
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "DATABASE_URL": database_url,
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "WTF_CSRF_ENABLED": False,
+        **TEST_SETTINGS,
     })
     with app.app_context(), database.connection_context():
         unit = Unit.select().first()

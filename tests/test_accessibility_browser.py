@@ -8,7 +8,6 @@ from browser_support import LiveServer, browser_app, photo_file, require_browser
 
 require_browser()
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from browser_support import browser  # noqa: E402,F401 (the module's Chromium fixture)
 from conftest import PASSWORD, listing_data  # noqa: E402
 
 from app.db import database  # noqa: E402

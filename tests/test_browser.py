@@ -13,7 +13,6 @@ from browser_support import (
     KIOSK,
     PHONE,
     LiveServer,
-    browser,  # noqa: F401 (the module's Chromium fixture)
     browser_app,
     horizontal_overflow,
     photo_file,

@@ -147,3 +147,22 @@ def test_conflict_error_carries_stored_values_and_who(app, make_listing):
                          "client_internal_notes": "RAHASIA-CATATAN-INTERNAL"}
     assert exc.version == listing.version + 1
     assert exc.by == "Andi Petugas" and exc.at is not None
+
+
+@pytest.mark.parametrize("action", [
+    lambda listing, user: domain.confirm_listing(listing, user),
+    lambda listing, user: domain.set_published(listing, False, user),
+    lambda listing, user: domain.set_featured(listing, True, user),
+    lambda listing, user: domain.delete_listing(listing, user),
+], ids=["confirm", "unpublish", "feature", "delete"])
+def test_a_button_pressed_on_a_row_read_before_an_edit_keeps_the_edit(app, make_listing, action):
+    listing = make_listing()
+    with app.test_request_context(), database.connection_context():
+        user = User.get(User.username == "admin")
+        pressed = Listing.get_by_id(listing.id)  # what the button's request read
+        domain.save_listing(Listing.get_by_id(listing.id), None,
+                            listing_data(title="Penjahit Kebaya", version=listing.version), user)
+        action(pressed, user)
+        saved = Listing.get_by_id(listing.id)
+    assert saved.title == "Penjahit Kebaya"
+    assert saved.version == listing.version + 2

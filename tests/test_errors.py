@@ -1,7 +1,6 @@
 """Friendly Indonesian error pages, short htmx error messages for #flash, no leaks."""
 import pytest
 from bs4 import BeautifulSoup
-from security_support import chromium_or_skip
 from werkzeug.exceptions import TooManyRequests
 
 from app import create_app
@@ -147,16 +146,6 @@ def test_every_error_answer_has_security_headers(app_with_faults):
 
 
 # --- in Chromium: the admin sees the message; the kiosk keeps its slide -----------------
-
-@pytest.fixture
-def chromium():
-    browser_support, sync_api = chromium_or_skip()
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_support.chromium_path(),
-                                    args=browser_support.CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 @pytest.mark.browser
 def test_htmx_errors_show_in_chromium(app, make_listing, chromium, monkeypatch):

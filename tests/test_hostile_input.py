@@ -391,20 +391,17 @@ def _follow(client, url):
 
 
 @pytest.mark.browser
-def test_stored_payload_never_runs_in_chromium(app, make_listing):
+def test_stored_payload_never_runs_in_chromium(app, make_listing, chromium):
     """One look in a real browser: the stored payload sets no flag on any page."""
-    browser_support, sync_api = chromium_or_skip()
+    browser_support, _ = chromium_or_skip()
     listing = make_listing(
         title="<script>window.__pwned=1</script>Las",
         display_name='<img src=x onerror="window.__pwned=1">',
         description='"><svg onload="window.__pwned=1"></svg><script>window.__pwned=2</script>',
         service_area="<iframe srcdoc='<script>parent.__pwned=1</script>'></iframe>",
         featured=True)
-    with browser_support.LiveServer(app) as site, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_support.chromium_path(),
-                                    args=["--no-sandbox", "--disable-gpu",
-                                          "--disable-background-networking"])
-        page = browser.new_page(locale="id-ID")
+    with browser_support.LiveServer(app) as site:
+        page = chromium.new_page(locale="id-ID")
         pwned = []
 
         def look(path=None):
@@ -424,7 +421,6 @@ def test_stored_payload_never_runs_in_chromium(app, make_listing):
         page.click("button[type=submit]")
         look("/admin/jasa")
         look(f"/admin/jasa/{listing.id}/ubah")
-        browser.close()
     assert all(flag is None for _, flag in pwned), pwned
 
 

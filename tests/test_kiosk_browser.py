@@ -4,11 +4,9 @@ import io
 import time
 
 import pytest
-from browser_support import CHROMIUM_ARGS, KIOSK, LiveServer, require_browser, screenshot
+from browser_support import KIOSK, LiveServer, require_browser, screenshot
 
-CHROMIUM = require_browser()
-from playwright.sync_api import sync_playwright  # noqa: E402
-
+require_browser()
 try:
     import zxingcpp
     from PIL import Image
@@ -60,7 +58,7 @@ def decoded_qr(page):
     return [code.text for code in found]
 
 
-def test_kiosk_for_a_minute(tmp_path):
+def test_kiosk_for_a_minute(tmp_path, chromium):
     app = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "SECRET_KEY": "x",
                       "DATABASE_URL": "sqlite:///" + (tmp_path / "k.db").as_posix()})
     with app.app_context(), database.connection_context():
@@ -73,62 +71,58 @@ def test_kiosk_for_a_minute(tmp_path):
     server.__enter__()
     port = server.port
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                                 args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport=KIOSK)
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(server("/kiosk"))
-            assert shown(page) == str(second.id)  # newest first
-            nodes_at_start = page.evaluate("document.getElementsByTagName('*').length")
+        page = chromium.new_page(viewport=KIOSK)
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(server("/kiosk"))
+        assert shown(page) == str(second.id)  # newest first
+        nodes_at_start = page.evaluate("document.getElementsByTagName('*').length")
 
-            # the QR code on screen opens this listing
-            assert decoded_qr(page) == [server(f"/jasa/{second.id}-las-pagar-besi")]
-            screenshot(page, "kiosk-1920.png")
+        # the QR code on screen opens this listing
+        assert decoded_qr(page) == [server(f"/jasa/{second.id}-las-pagar-besi")]
+        screenshot(page, "kiosk-1920.png")
 
-            # it rotates by itself
-            assert wait_until(lambda: shown(page) == str(first.id), INTERVAL * 2 + 5)
+        # it rotates by itself
+        assert wait_until(lambda: shown(page) == str(first.id), INTERVAL * 2 + 5)
 
-            # a newly published listing appears within 15 s
-            new = publish(app, title="Servis HP Cepat", client_full_name="Budi Santoso Putra",
-                          display_name="Mas Budi")
-            assert wait_until(lambda: shown(page) == str(new.id), 15)
-            assert "Servis HP Cepat" in page.inner_text("#kiosk-panel")
+        # a newly published listing appears within 15 s
+        new = publish(app, title="Servis HP Cepat", client_full_name="Budi Santoso Putra",
+                      display_name="Mas Budi")
+        assert wait_until(lambda: shown(page) == str(new.id), 15)
+        assert "Servis HP Cepat" in page.inner_text("#kiosk-panel")
 
-            # an unpublished one leaves the rotation
-            unpublish(app, first)
-            seen = set()
-            wait_until(lambda: seen.add(shown(page)) and False, INTERVAL * 3 + 2)
-            assert str(first.id) not in seen
+        # an unpublished one leaves the rotation
+        unpublish(app, first)
+        seen = set()
+        wait_until(lambda: seen.add(shown(page)) and False, INTERVAL * 3 + 2)
+        assert str(first.id) not in seen
 
-            # the server goes away: the screen keeps its content, no error page
-            server.close()
-            before = page.inner_text("#kiosk-panel")
-            time.sleep(INTERVAL * 2 + 3)
-            assert page.url.endswith("/kiosk")
-            assert page.inner_text("#kiosk-panel") == before
-            assert "k-offline" in page.get_attribute("body", "class")
-            screenshot(page, "kiosk-offline-1920.png")
+        # the server goes away: the screen keeps its content, no error page
+        server.close()
+        before = page.inner_text("#kiosk-panel")
+        time.sleep(INTERVAL * 2 + 3)
+        assert page.url.endswith("/kiosk")
+        assert page.inner_text("#kiosk-panel") == before
+        assert "k-offline" in page.get_attribute("body", "class")
+        screenshot(page, "kiosk-offline-1920.png")
 
-            # it comes back on the same port: the kiosk resumes with nobody touching it
-            server = LiveServer(app, port=port)
-            server.__enter__()
-            assert wait_until(lambda: "k-offline" not in (page.get_attribute("body", "class") or ""), 40)
-            current = shown(page)
-            assert wait_until(lambda: shown(page) != current, INTERVAL * 2 + 5)
+        # it comes back on the same port: the kiosk resumes with nobody touching it
+        server = LiveServer(app, port=port)
+        server.__enter__()
+        assert wait_until(lambda: "k-offline" not in (page.get_attribute("body", "class") or ""), 40)
+        current = shown(page)
+        assert wait_until(lambda: shown(page) != current, INTERVAL * 2 + 5)
 
-            # keep rotating until more than a minute has passed
-            while time.monotonic() - started < 62:
-                time.sleep(1)
-            assert shown(page) in {str(second.id), str(new.id)}
-            nodes_at_end = page.evaluate("document.getElementsByTagName('*').length")
-            assert abs(nodes_at_end - nodes_at_start) < 40  # swaps do not pile up
-            assert errors == []
+        # keep rotating until more than a minute has passed
+        while time.monotonic() - started < 62:
+            time.sleep(1)
+        assert shown(page) in {str(second.id), str(new.id)}
+        nodes_at_end = page.evaluate("document.getElementsByTagName('*').length")
+        assert abs(nodes_at_end - nodes_at_start) < 40  # swaps do not pile up
+        assert errors == []
 
-            portrait = browser.new_page(viewport={"width": 1080, "height": 1920})
-            portrait.goto(server("/kiosk"))
-            screenshot(portrait, "kiosk-portrait-1080.png")
-            browser.close()
+        portrait = chromium.new_page(viewport={"width": 1080, "height": 1920})
+        portrait.goto(server("/kiosk"))
+        screenshot(portrait, "kiosk-portrait-1080.png")
     finally:
         server.close()

@@ -4,7 +4,6 @@ import pytest
 from browser_support import KIOSK, LiveServer, browser_app, photo_file, require_browser, screenshot
 
 require_browser()
-from browser_support import browser  # noqa: E402,F401 (the module's Chromium fixture)
 from conftest import PASSWORD, listing_data  # noqa: E402
 
 from app.db import database  # noqa: E402

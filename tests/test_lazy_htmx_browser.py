@@ -10,7 +10,6 @@ import pytest
 from browser_support import (
     PHONE,
     LiveServer,
-    browser,  # noqa: F401 (the module's Chromium fixture)
     browser_app,
     require_browser,
     screenshot,

@@ -34,6 +34,7 @@ EXACT = {
 PREFIXES = {
     "/admin/jasa/baru": EDITOR,
     "/admin/jasa/<int:listing_id>": EDITOR,  # edit, publish, confirm, feature, delete...
+    "/admin/jasa/<int:listing_id>/riwayat": READ,  # versions; restoring one is a POST
     "/admin/klien/<int:client_id>/": EDITOR,  # consent, withdrawal, erasure, data export
     "/admin/foto": READ,  # photos of the unit's listings, any publish state
     "/admin/foto-tertunda/<token>": EDITOR,  # a photo kept from a form with errors (its admin's)

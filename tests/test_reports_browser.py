@@ -22,7 +22,6 @@ from browser_support import (
     PHONE,
     SCREENSHOT_DIR,
     LiveServer,
-    browser,  # noqa: F401 (the module's Chromium fixture)
     browser_app,
     horizontal_overflow,
     require_browser,

@@ -5,7 +5,6 @@ failed logins on both count together towards the throttling limit.
 """
 import http.cookiejar
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -26,6 +26,8 @@ from app.security.accounts import create_user
 
 FAILURES_BEFORE_DELAY = 3
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -34,9 +36,9 @@ def free_port() -> int:
 
 
 def serve_command(port: int) -> list[str]:
-    found = shutil.which("raja-kemas")
-    base = [found] if found else [sys.executable, "-c", "from app.cli import main; main()"]
-    return base + ["serve", "--port", str(port), "--threads", "4"]
+    # This checkout's code (PYTHONPATH below), not whatever `raja-kemas` is installed.
+    return [sys.executable, "-c", "from app.cli import main; main()",
+            "serve", "--port", str(port), "--threads", "4"]
 
 
 class Browser:
@@ -91,7 +93,8 @@ def servers(postgres_url, tmp_path):
     """Two app processes started together on one fresh PostgreSQL schema; their ports."""
     env = dict(os.environ, DATABASE_URL=postgres_url, SECRET_KEY="two-processes",
                RAJA_KEMAS_INSTANCE=str(tmp_path / "instance"),
-               RAJA_KEMAS_LOGIN_FAILURES_BEFORE_DELAY=str(FAILURES_BEFORE_DELAY))
+               RAJA_KEMAS_LOGIN_FAILURES_BEFORE_DELAY=str(FAILURES_BEFORE_DELAY),
+               PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     ports = [free_port(), free_port()]
     # Started at once: both migrate and seed the empty database, taking turns.
     processes = [subprocess.Popen(serve_command(port), env=env, cwd=tmp_path,

@@ -78,6 +78,7 @@ from app.admin import (  # noqa: E402,F401
     backups,
     clients,  # noqa: E402,F401
     freshness,  # noqa: E402,F401  (contacts to confirm)
+    history,  # noqa: E402,F401  (a listing's versions and restoring one)
     kiosk,  # noqa: E402,F401
     listings,  # noqa: E402,F401  (routes register on bp)
     problem_reports,  # noqa: E402,F401  (reports from the public)

@@ -14,7 +14,6 @@ from app.web.pagination import paged
 from app.web.rendering import render
 
 PER_PAGE = 50
-MAX_PAGE = 10**6  # keeps the OFFSET of a typed page number within any integer column
 FILTERS = ("pengguna", "tindakan", "entitas", "id", "dari", "sampai")
 bp.add_app_template_filter(changes.wita, "wita")
 

@@ -72,6 +72,8 @@ LABELS = {
     "pengguna": N_("Pengguna"), "tindakan": N_("Tindakan"), "entitas": N_("Jenis data"),
     "id": N_("ID data"), "dari": N_("Dari tanggal"), "sampai": N_("Sampai tanggal"),
     "text_version": N_("Versi teks persetujuan"),
+    "restored_version": N_("Versi yang dipulihkan"),
+    "restored_event": N_("Nomor catatan audit versi itu"),
 }
 
 # The same field name means something else on another kind of record.
@@ -109,6 +111,7 @@ ACTIONS = {
     "login.2fa_failed": N_("Kode dua langkah salah"),
     "setting.update": N_("Pengaturan diubah"), "unit.create": N_("Unit dibuat"),
     "unit.update": N_("Unit diubah"), "import": N_("Impor"), "export": N_("Ekspor"),
+    "listing.restore_version": N_("Versi jasa dipulihkan"),
 }
 
 ENTITIES = {

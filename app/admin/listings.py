@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.admin import bp, editor_required, listing_for_user
+from app.db import DatabaseBusy
 from app.directory.publishing import PublishError, adult_cutoff
 from app.models import CONTACT_RELATIONS, Listing
 from app.records import access, pending_photos, undo
@@ -24,8 +25,12 @@ from app.records.listing_form import ListingForm
 from app.records.phones import display_phone, parse_phone
 from app.records.photos import PhotoError
 from app.web.forms import EmptyForm
+from app.web.i18n import N_
 from app.web.pagination import paged
 from app.web.rendering import is_fragment_request, render
+
+BUSY_MESSAGE = N_("Server sedang sibuk menyimpan data lain, jadi isian Anda belum disimpan. "
+                  "Isian masih ada di formulir: tekan Simpan lagi sebentar lagi.")
 
 
 @bp.route("/jasa")
@@ -136,6 +141,8 @@ def _save(form, listing, client):
         form[exc.field].errors = list(form[exc.field].errors) + [exc.message]
     except PublishError as exc:
         _mark_publish_problems(form, exc.problems)
+    except DatabaseBusy:
+        form.version.errors = [_(BUSY_MESSAGE)]
     except domain.ConflictError as exc:
         from app.admin.changes import conflict_panel
         # The form keeps the admin's input; with the stored version, Simpan now saves the merge.

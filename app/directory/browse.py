@@ -2,11 +2,9 @@
 import dataclasses
 from dataclasses import dataclass, field
 
-from peewee import JOIN
-
 from app.db import database, is_sqlite
 from app.directory import ranking, search, vocabulary
-from app.directory.publishing import PublicListing, public_listings, to_public
+from app.directory.publishing import PublicListing, public_cards, public_listings, to_public
 from app.directory.search import MAX_QUERY_CHARS, filter_and_rank
 from app.models import Category, Listing, OpenSlot, Region, Unit
 from app.records import hours
@@ -161,31 +159,43 @@ def _rank_groups(filters: SearchFilters):
             (everything.where(~title), False)]
 
 
-def _by_id(ids):
-    """The listings just found visible, loaded for display; to_public applies the consent.
-
-    The full visibility query has just chosen these ids: repeating it costs more than
-    the rest of the search, so only the quick checks are repeated here.
-    """
-    return (Listing.select(Listing, Category, Region).join(Category)
-            .switch(Listing).join(Region, JOIN.LEFT_OUTER)
-            .where(Listing.id.in_(ids), Listing.is_published == True,  # noqa: E712
-                   Listing.deleted_at.is_null()))
-
-
 def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
     """One page of public listings, ranked by relevance (app/directory/ranking.py).
 
-    A word that finds nothing is corrected or left out first (app/directory/vocabulary.py), unless
-    the filters ask for the words exactly as typed. Does only the work the page needs, so
-    it stays fast with 100,000 listings: counts stop after COUNT_CAP, and large groups
-    are read in rank order until the page is full.
+    A word that finds nothing is corrected or left out first (app/directory/vocabulary.py),
+    unless the filters ask for the words exactly as typed; when the words together still
+    find nothing, the least telling ones are left out until something is found ("tv
+    rusak" finds the TV repairers). The page says which words were searched.
     """
     searched = None
     if filters.q and not filters.exact and search.query_words(filters.q):
         searched = vocabulary.interpret(filters.q)
         if searched.changed:
             filters = dataclasses.replace(filters, q=searched.q)
+    ids, total, page, pages, more = _one_page(filters, per_page)
+    if not total and searched is not None:
+        for words, left_out in vocabulary.relaxations(search.query_words(filters.q)):
+            found = _one_page(dataclasses.replace(filters, q=" ".join(words)), per_page)
+            if found[1]:
+                ids, total, page, pages, more = found
+                searched = dataclasses.replace(searched, q=" ".join(words),
+                                               dropped=searched.dropped + left_out)
+                break
+    shown = searched if searched and searched.changed else None
+    help_ = vocabulary.zero_result_help(filters.q) if not total and filters.q else None
+    # The page's rows in one query, through every rule of public_listings again.
+    return ResultPage(public_cards(ids), total, page, pages,
+                      dataclasses.replace(filters, q=shown.typed) if shown else filters, more,
+                      shown, help_)
+
+
+def _one_page(filters: SearchFilters, per_page: int):
+    """The ids of one page of matches in rank order, with the count, the page number, the
+    number of pages and whether there are more than COUNT_CAP.
+
+    Does only the work the page needs, so it stays fast with 100,000 listings: counts
+    stop after COUNT_CAP, and large groups are read in rank order until the page is full.
+    """
     groups = _rank_groups(filters)
     upto = filters.page * per_page  # the page shown is never later than the one asked for
     whole = [ranking.rank(_ranked_ids(query, SMALL + 1), filters.q, upto) if small else None
@@ -209,22 +219,10 @@ def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
             ids += ranked[first:last] if ranked is not None else _ranked_ids(
                 query, last - first, first, walk=True)
         before += size
-    rows = {x.id: x for x in to_public(_by_id(ids))} if ids else {}
-    shown = searched if searched and searched.changed else None
-    help_ = vocabulary.zero_result_help(filters.q) if not total and filters.q else None
-    return ResultPage([rows[i] for i in ids if i in rows], total, page, pages,
-                      dataclasses.replace(filters, q=shown.typed) if shown else filters, more,
-                      shown, help_)
+    return ids, total, page, pages, more
 
 
 def public_listing(listing_id: int) -> PublicListing | None:
     found = to_public(public_listings().where(Listing.id == listing_id))
     return found[0] if found else None
 
-
-def region_choices() -> dict[str, list[Region]]:
-    """Kecamatan grouped by kabupaten, for the filter form."""
-    groups = {}
-    for region in Region.select().order_by(Region.kabupaten, Region.kecamatan):
-        groups.setdefault(region.kabupaten, []).append(region)
-    return groups

@@ -5,14 +5,18 @@ reach the client record because the object does not carry it. The client's newes
 consent version decides what (scope) may be shown and where (channels).
 """
 import datetime as dt
+import json
+import re
+from collections import namedtuple
 from dataclasses import dataclass
 
 from flask import url_for
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, DateField, DateTimeField, fn
 
+from app.db import database, is_sqlite
 from app.models import Category, Client, Consent, Listing, Region
 from app.records import hours_entry
-from app.records.consent import CHANNELS, channels_of
+from app.records.consent import CHANNELS, SCOPES
 from app.records.freshness import visible_since
 from app.records.hours import APPOINTMENT, Hours, is_open
 from app.records.phones import display_phone, tel_url, whatsapp_url
@@ -149,6 +153,8 @@ class PublicListing:
     phone_display: str
     tel_url: str
     whatsapp_url: str
+    whatsapp_link: str  # the counted redirect to whatsapp_url (app/public/contact.py)
+    phone_link: str  # the counted redirect to tel_url
     thumb_url: str
     thumb_width: int | None
     thumb_height: int | None
@@ -180,40 +186,154 @@ def consents_by_client(client_ids, today):
             if c.is_valid_on(today)}
 
 
+class _Links:
+    """The public URLs of many listings, made with url_for once per kind, not once per card.
+
+    url_for costs ~15 µs; a page of 20 cards needs 60 of them. A URL is made from a
+    pattern with markers when the value needs no quoting, else by url_for itself.
+    """
+    SAFE = re.compile(r"^[A-Za-z0-9._~-]+$")
+    ID, TEXT = 987654321, "zzmarkerzz"
+
+    def __init__(self):
+        self.detail = url_for("public.listing_detail", listing_id=self.ID, slug=self.TEXT)
+        self.photo_pattern = url_for("public.photo", name=self.TEXT)
+        self.whatsapp_pattern = url_for("public.contact_whatsapp", listing_id=self.ID)
+        self.phone_pattern = url_for("public.contact_phone", listing_id=self.ID)
+
+    def whatsapp(self, listing_id: int) -> str:
+        return self.whatsapp_pattern.replace(str(self.ID), str(listing_id), 1)
+
+    def phone(self, listing_id: int) -> str:
+        return self.phone_pattern.replace(str(self.ID), str(listing_id), 1)
+
+    def listing(self, listing_id: int, slug: str) -> str:
+        if not self.SAFE.match(slug or ""):
+            return url_for("public.listing_detail", listing_id=listing_id, slug=slug)
+        return self.detail.replace(str(self.ID), str(listing_id), 1).replace(self.TEXT, slug, 1)
+
+    def photo(self, name: str) -> str:
+        if not self.SAFE.match(name):
+            return url_for("public.photo", name=name)
+        return self.photo_pattern.replace(self.TEXT, name, 1)
+
+
+def _view(x, scope: dict, category_name: str, category_slug: str, region_label: str,
+          links: _Links, hours: str = "") -> PublicListing:
+    """The public view of listing fields `x` (a Listing or a card row) under a consent's
+    `scope` (scope_* and channel_* flags): what the client agreed to show, nothing else."""
+    contact_ok = not family_consent_missing(x)  # a family member's own consent
+    phone_ok = (bool(x.phone) and contact_ok
+                and (x.contact_relation != "klien" or scope["scope_phone"]))
+    photo_ok = bool(x.photo) and scope["scope_photo"]
+    greeting = f"Halo, saya melihat jasa \"{x.title}\" di Raja Kemas. Apakah masih tersedia?"
+    has_whatsapp = phone_ok and bool(x.phone_is_mobile)
+    return PublicListing(
+        id=x.id, url=links.listing(x.id, x.slug),
+        title=x.title, category_name=category_name, category_slug=category_slug,
+        description=x.description,
+        region_label=region_label if scope["scope_area"] else "",
+        service_area=x.service_area if scope["scope_area"] else "",
+        price_hint=x.price_hint, working_hours=x.working_hours,
+        display_name=x.display_name if scope["scope_name"] else "",
+        contact_name=(x.contact_name if contact_ok
+                      and (x.contact_relation != "klien" or scope["scope_name"]) else ""),
+        phone_display=display_phone(x.phone) if phone_ok else "",
+        tel_url=tel_url(x.phone) if phone_ok else "",
+        whatsapp_url=whatsapp_url(x.phone, greeting) if has_whatsapp else "",
+        whatsapp_link=links.whatsapp(x.id) if has_whatsapp else "",
+        phone_link=links.phone(x.id) if phone_ok else "",
+        thumb_url=links.photo(x.photo_thumb) if photo_ok and x.photo_thumb else "",
+        thumb_width=x.thumb_width, thumb_height=x.thumb_height,
+        photo_url=links.photo(x.photo) if photo_ok else "",
+        photo_width=x.photo_width, photo_height=x.photo_height,
+        last_confirmed_at=x.last_confirmed_at, updated_at=x.updated_at,
+        channels=frozenset(key for key in CHANNELS if scope[f"channel_{key}"]), hours=hours)
+
+
+SCOPE_FIELDS = [f"scope_{key}" for key in SCOPES] + [f"channel_{key}" for key in CHANNELS]
+
+
 def to_public(listings, today: dt.date | None = None) -> list[PublicListing]:
     """Turn public Listing rows into PublicListing views, applying the consent's scope."""
     today = today or dt.date.today()
     listings = list(listings)
     consents = consents_by_client({x.client_id for x in listings}, today)
-    views = []
+    links, views = _Links(), []
     for x in listings:
         consent = consents.get(x.client_id)
         if consent is None or not consent.channel_website:
             continue
-        contact_ok = not family_consent_missing(x)  # a family member's own consent
-        phone_ok = (bool(x.phone) and contact_ok
-                    and (x.contact_relation != "klien" or consent.scope_phone))
-        photo_ok = bool(x.photo) and consent.scope_photo
-        greeting = f"Halo, saya melihat jasa \"{x.title}\" di Raja Kemas. Apakah masih tersedia?"
-        region = x.region if x.region_id and consent.scope_area else None
-        views.append(PublicListing(
-            id=x.id,
-            url=url_for("public.listing_detail", listing_id=x.id, slug=x.slug),
-            title=x.title, category_name=x.category.name, category_slug=x.category.slug,
-            description=x.description,
-            region_label=f"{region.kecamatan}, {region.kabupaten}" if region else "",
-            service_area=x.service_area if consent.scope_area else "",
-            price_hint=x.price_hint, working_hours=x.working_hours,
-            display_name=x.display_name if consent.scope_name else "",
-            contact_name=(x.contact_name if contact_ok
-                          and (x.contact_relation != "klien" or consent.scope_name) else ""),
-            phone_display=display_phone(x.phone) if phone_ok else "",
-            tel_url=tel_url(x.phone) if phone_ok else "",
-            whatsapp_url=whatsapp_url(x.phone, greeting) if phone_ok and x.phone_is_mobile else "",
-            thumb_url=url_for("public.photo", name=x.photo_thumb) if photo_ok else "",
-            thumb_width=x.thumb_width, thumb_height=x.thumb_height,
-            photo_url=url_for("public.photo", name=x.photo) if photo_ok else "",
-            photo_width=x.photo_width, photo_height=x.photo_height,
-            last_confirmed_at=x.last_confirmed_at, updated_at=x.updated_at,
-            channels=channels_of(consent), hours=x.hours))
+        region = x.region if x.region_id else None
+        views.append(_view(x, {f: getattr(consent, f) for f in SCOPE_FIELDS},
+                           x.category.name, x.category.slug,
+                           f"{region.kecamatan}, {region.kabupaten}" if region else "", links,
+                           hours=x.hours))  # result cards (public_cards) never show hours
+    return views
+
+
+# --- the cards of a result page: one query, plain rows -----------------------------------
+
+CARD_COLUMNS = (Listing.id, Listing.slug, Listing.title, Listing.description,
+                Listing.service_area, Listing.price_hint, Listing.working_hours,
+                Listing.display_name, Listing.contact_name, Listing.contact_relation,
+                Listing.family_consent_name, Listing.family_consent_on,
+                Listing.family_consent_reference, Listing.phone, Listing.phone_is_mobile,
+                Listing.photo, Listing.photo_thumb, Listing.photo_width, Listing.photo_height,
+                Listing.thumb_width, Listing.thumb_height, Listing.last_confirmed_at,
+                Listing.updated_at, Category.name, Category.slug, Region.kecamatan,
+                Region.kabupaten, *(getattr(Consent, f) for f in SCOPE_FIELDS))
+CardRow = namedtuple("CardRow", [
+    "id", "slug", "title", "description", "service_area", "price_hint", "working_hours",
+    "display_name", "contact_name", "contact_relation", "family_consent_name",
+    "family_consent_on", "family_consent_reference", "phone", "phone_is_mobile", "photo",
+    "photo_thumb", "photo_width", "photo_height", "thumb_width", "thumb_height",
+    "last_confirmed_at", "updated_at", "category_name", "category_slug", "kecamatan",
+    "kabupaten", *SCOPE_FIELDS])
+_IDS = object()  # where the page's ids go among a card query's parameters
+_card_queries = {}  # (database, day) -> (SQL, parameters, index of the ids, converters)
+
+
+def _card_query(today: dt.date):
+    """public_listings() for a list of ids, selecting what cards show, as SQL made once a
+    day (peewee takes longer to write this query than the database takes to run it)."""
+    db = database.obj
+    key = (id(db), today)
+    found = _card_queries.get(key)
+    if found is None or found[0] is not db:
+        if is_sqlite():  # the ids as one JSON parameter: the SQL stays the same
+            wanted = Listing.id.in_(SQL("(SELECT value FROM json_each(?))", [_IDS]))
+        else:
+            wanted = Listing.id == fn.ANY(_IDS)
+        query = public_listings(today).where(wanted).select(*CARD_COLUMNS).tuples()
+        sql, params = query.sql()
+        position = next(i for i, value in enumerate(params) if value is _IDS)
+        converters = [column.python_value if isinstance(column, (DateField, DateTimeField))
+                      else None for column in CARD_COLUMNS]
+        _card_queries.clear()  # one day, one database: yesterday's SQL is no use
+        found = _card_queries[key] = (db, sql, params, position, converters)
+    return found[1:]
+
+
+def public_cards(ids, today: dt.date | None = None) -> list[PublicListing]:
+    """The public views of the listings `ids` that public_listings() allows today, in the
+    order of `ids`: one query for the page's rows, no model objects."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return []
+    sql, params, position, converters = _card_query(today or dt.date.today())
+    params = list(params)
+    params[position] = json.dumps(ids) if is_sqlite() else ids
+    rows = {}
+    for raw in database.execute_sql(sql, params):
+        row = CardRow._make(convert(value) if convert and value is not None else value
+                            for convert, value in zip(converters, raw))
+        rows[row.id] = row
+    links, views = _Links(), []
+    for listing_id in ids:
+        row = rows.get(listing_id)
+        if row is not None:
+            region = f"{row.kecamatan}, {row.kabupaten}" if row.kecamatan else ""
+            views.append(_view(row, row._asdict(), row.category_name, row.category_slug,
+                               region, links))
     return views

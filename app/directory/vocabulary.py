@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 
 from app.config import DATA_DIR
 from app.directory.publishing import public_listings
+from app.directory.lookups import lookups
 from app.directory.search import (
     count_matching,
     index_terms,
@@ -26,6 +27,7 @@ from app.directory.search import (
     is_filter_term,
     query_words,
     stem,
+    words,
 )
 from app.models import Category, Listing
 from app.web.page_cache import public_data_version
@@ -145,6 +147,32 @@ def interpret(text: str, vocabulary: Vocabulary | None = None) -> Interpretation
     if not used:  # nothing matches at all: search as typed, the page then offers help
         return Interpretation(text, text)
     return Interpretation(text, " ".join(used), corrections, dropped)
+
+
+# Words that say what is wanted rather than which trade: left out first when all the
+# words together find nothing ("tv rusak" finds TV repairers, "tukang las" welders).
+GENERIC = frozenset({"tukang", "ahli", "rusak", "mati", "murah", "bagus", "cepat", "dekat",
+                     "terdekat", "terbaik", "butuh", "perlu", "bisa", "buka", "broken",
+                     "cheap", "near", "best"})
+
+
+def relaxations(typed: list[str], vocabulary: Vocabulary | None = None):
+    """Shorter searches to try, in turn, when the words together find nothing: first
+    without the generic words, then without place names (the filters are for places),
+    then without the commonest public words. Yields (words kept, words left out)."""
+    if len(typed) < 2:
+        return
+    vocabulary = vocabulary or current()
+    places = {w for kabupaten, regions in lookups().regions.items()
+              for w in words(" ".join([kabupaten, *(r.kecamatan for r in regions)]))}
+
+    def telling(word):  # the least telling word is left out first
+        common = vocabulary.frequency.get(word, vocabulary.frequency.get(stem(word), 0))
+        return word not in GENERIC, word not in places, -common
+    order = sorted(set(typed), key=telling)
+    for n in range(1, len(order)):
+        left_out = order[:n]
+        yield [w for w in typed if w not in left_out], left_out
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from peewee import DatabaseError
 from werkzeug.datastructures import MultiDict
 
-from app.db import database
+from app.db import DatabaseBusy, is_busy_error, write_transaction
 from app.directory.publishing import PublishError, adult_cutoff
 from app.models import Client, Listing
 from app.office.cell_values import (
@@ -214,38 +214,57 @@ def check_rows(headers: list[str], raw_rows, filename: str, user) -> Preview:
     return preview
 
 
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a preview's (or a failed import's) writes back."""
+
+
 def write_rows(preview: Preview, user, commit: bool) -> bool:
     """Save every checked row in one transaction; keep it only if `commit` and all saved."""
+    checked = [list(row.problems) for row in preview.rows]
+    try:
+        return _write_all(preview, checked, user, commit)
+    except _DryRun:
+        return False
+    except DatabaseBusy:
+        preview.file_problems.append(translate(
+            "Basis data sedang sibuk terlalu lama, jadi belum ada baris yang diimpor. "
+            "Coba lagi sebentar lagi."))
+        return False
+
+
+@write_transaction
+def _write_all(preview: Preview, checked: list, user, commit: bool) -> bool:
+    for row, problems in zip(preview.rows, checked):
+        row.problems = list(problems)  # a retried transaction starts from the check's findings
     clients = {}
-    with database.atomic() as txn:
-        for row in preview.rows:
-            if row.problems:
-                continue
-            client = clients.get(row.client_key) or (
-                Client.get_by_id(row.client_id) if row.client_id else None)
-            try:
-                listing = save_listing(None, client, row.data, user)  # its own savepoint
-            except FieldError as exc:
-                column = BY_FIELD.get(exc.field)
-                row.problem(column.key if column else "", exc.message)
-            except PublishError as exc:
-                row.problem("terbitkan", " ".join(exc.problems))
-            except DatabaseError:
-                row.problem("", translate("Baris ini tidak dapat disimpan ke basis data. "
-                                          "Coba lagi."))
-                break
-            else:
-                clients[row.client_key] = listing.client
-                if row.confirmed_on:  # the file's date, not today's: a stale contact stays stale
-                    Listing.update(last_confirmed_at=row.confirmed_on).where(
-                        Listing.id == listing.id).execute()
-        saved = not preview.bad_rows and not preview.file_problems
-        if commit and saved:
-            audit.record("import", "listing", None,
-                         after={"rows": len(preview.rows), "file": preview.file})
+    for row in preview.rows:
+        if row.problems:
+            continue
+        client = clients.get(row.client_key) or (
+            Client.get_by_id(row.client_id) if row.client_id else None)
+        try:
+            listing = save_listing(None, client, row.data, user)  # its own savepoint
+        except FieldError as exc:
+            column = BY_FIELD.get(exc.field)
+            row.problem(column.key if column else "", exc.message)
+        except PublishError as exc:
+            row.problem("terbitkan", " ".join(exc.problems))
+        except DatabaseError as exc:
+            if is_busy_error(exc):
+                raise  # the whole transaction runs again
+            row.problem("", translate("Baris ini tidak dapat disimpan ke basis data. "
+                                      "Coba lagi."))
+            break
         else:
-            txn.rollback()
-    return commit and saved
+            clients[row.client_key] = listing.client
+            if row.confirmed_on:  # the file's date, not today's: a stale contact stays stale
+                Listing.update(last_confirmed_at=row.confirmed_on).where(
+                    Listing.id == listing.id).execute()
+    if not (commit and not preview.bad_rows and not preview.file_problems):
+        raise _DryRun()
+    audit.record("import", "listing", None,
+                 after={"rows": len(preview.rows), "file": preview.file})
+    return True
 
 
 def preview_import(headers, raw_rows, filename: str, user) -> Preview:

@@ -32,6 +32,11 @@ def migrate_database() -> list[str]:
     return applied
 
 
+def has_column(db, table: str, column: str) -> bool:
+    """Whether `table` has `column` in the schema in use (PostgreSQL: the search_path's)."""
+    return any(c.name == column for c in db.get_columns(table))
+
+
 def migration_status():
     """Return every migration with when it was applied (None = pending)."""
     return runner().status()

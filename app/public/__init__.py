@@ -1,14 +1,14 @@
 """Public blueprint: the directory anyone can read, with or without JavaScript."""
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, request, send_from_directory, url_for
-from playhouse.flask_utils import get_object_or_404
+from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 
 from app.directory import stats
-from app.directory.browse import SearchFilters, find_public, public_listing, region_choices
+from app.directory.browse import SearchFilters, find_public, public_listing
+from app.directory.lookups import lookups
 from app.directory.publishing import public_listings
 from app.directory.structured_data import listing_jsonld
-from app.models import Category, Listing
+from app.models import Listing
 from app.records import photo_sizes
 from app.web.public_address import absolute_url
 from app.web.rendering import render
@@ -26,9 +26,10 @@ def home():
     unit = current_unit()
     filters = SearchFilters.from_args(request.args, **({"unit": unit.slug} if unit else {}))
     page = find_public(filters, current_app.config["PAGE_SIZE"])
+    tables = lookups()
     return render("public/home.html", "results", filters=filters, page=page,
-                  categories=Category.select().order_by(Category.sort_order, Category.name),
-                  regions=region_choices(), **unit_page_context(unit))
+                  categories=tables.categories, regions=tables.regions,
+                  **unit_page_context(unit))
 
 
 @bp.route("/jasa/<int:listing_id>")
@@ -49,11 +50,14 @@ def listing_detail(listing_id, slug=None):
 
 @bp.route("/kategori/<slug>")
 def category(slug):
-    found = get_object_or_404(Category, Category.slug == slug)
+    tables = lookups()
+    found = tables.category_by_slug.get(slug)
+    if found is None:
+        abort(404)
     filters = SearchFilters.from_args(request.args, category=slug)
     page = find_public(filters, current_app.config["PAGE_SIZE"])
     return render("public/category.html", "results", category=found, filters=filters,
-                  page=page, regions=region_choices())
+                  page=page, regions=tables.regions)
 
 
 def _public_photo_owner(name: str):

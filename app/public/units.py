@@ -9,16 +9,16 @@ unit's page stay on that unit without the templates knowing.
 from flask import abort, current_app, g, send_from_directory
 from flask_babel import gettext
 
+from app.directory.lookups import lookups
 from app.models import Listing, Unit
 from app.public import bp
-from app.records.units import all_units, has_many_units, unit_by_slug
 
 
 @bp.url_value_preprocessor
 def _pull_unit(endpoint, values):
     """Resolve `unit_slug` from the URL into g.unit; an unknown office is a 404."""
     if values and "unit_slug" in values:
-        unit = unit_by_slug(values.pop("unit_slug"))
+        unit = lookups().unit_by_slug.get(values.pop("unit_slug"))
         if unit is None:
             abort(404)
         g.unit = unit
@@ -41,7 +41,8 @@ def current_unit():
 def unit_page_context(unit) -> dict:
     """Template values for a directory page: the unit and its contact, or the unit filter."""
     if unit is None:
-        return {"unit": None, "units": list(all_units()) if has_many_units() else []}
+        units = lookups().units
+        return {"unit": None, "units": list(units) if len(units) > 1 else []}
     return {"unit": unit, "units": [], **office_context(unit)}
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import current_app
 from peewee import JOIN, OperationalError, fn
 
-from app.db import database, is_sqlite
+from app.db import database, is_sqlite, locked, write_transaction
 from app.directory import search
 from app.models import AuditEvent, Category, Client, Consent, Listing, now
 from app.records import access, audit
@@ -38,10 +38,10 @@ def latest_consents(client_ids) -> dict:
     return {c.client_id: c for c in Consent.select().where(Consent.id.in_(newest))}
 
 
+@write_transaction
 def record_view(client: Client, user) -> None:
     """Audit that someone opened the client's internal record."""
-    with database.atomic():
-        audit.record("client.view", "client", client.id, user=user)
+    audit.record("client.view", "client", client.id, user=user)
 
 
 # --- export (the right of access) -------------------------------------------------------
@@ -64,8 +64,7 @@ def audit_events_about(client: Client):
 
 def export_client(client: Client, user) -> dict:
     """Return everything held about a client as JSON-ready data, and audit the export."""
-    with database.atomic():
-        audit.record("client.export", "client", client.id, user=user)
+    write_transaction(audit.record)("client.export", "client", client.id, user=user)
     events = []
     for event in audit_events_about(client):
         row = _plain(event, skip=("user",))
@@ -140,34 +139,44 @@ def erase_client(client: Client, user) -> dict:
     counts, and the fact of every audited action. The erasure's own audit event holds
     ids and counts only.
     """
-    if client.erased_at:
+    done = _erase(client, user)
+    if done is None:  # erased already (perhaps by a simultaneous request)
         return {"listings": 0, "photos": 0}
+    client.__data__.update(Client.get_by_id(client.id).__data__)
+    delete_photo_files(Path(current_app.config["UPLOAD_DIR"]), *done.pop("photo_files"))
+    _purge_from_disk()
+    return done
+
+
+@write_transaction
+def _erase(client: Client, user) -> dict | None:
+    """Anonymise the client (read again, locked) in one transaction; see erase_client."""
+    client = locked(Client.select().where(Client.id == client.id)).get()
+    if client.erased_at:
+        return None
     photos = []
     stamp = now()
-    with database.atomic():
-        unpublished = unpublish_all(client, user, "data pribadi dihapus")
-        listings = list(client.listings.order_by(Listing.id))
-        for listing in listings:
-            photos += _blank_listing(listing, stamp, user)
-        Consent.update(withdrawn_at=stamp).where(Consent.client == client,
-                                                  Consent.withdrawn_at.is_null()).execute()
-        client.full_name = f"Klien terhapus #{client.id}"
-        client.register_number = client.internal_notes = client.supervising_officer = ""
-        client.birth_date = client.supervision_end_date = None
-        client.erased_at = client.deleted_at = stamp
-        client.updated_at = stamp
-        client.version += 1
-        client.save()
-        redacted = _redact_audit_trail(client)
-        audit.record("client.erase", "client", client.id, user=user,
-                     before={"listing_ids": [x.id for x in listings],
-                             "consent_ids": [c.id for c in client.consents]},
-                     after={"erased": True, "listings_unpublished": len(unpublished),
-                            "photo_files_deleted": len(photos),
-                            "audit_events_redacted": redacted})
-    delete_photo_files(Path(current_app.config["UPLOAD_DIR"]), *photos)
-    _purge_from_disk()
-    return {"listings": len(listings), "photos": len(photos)}
+    unpublished = unpublish_all(client, user, "data pribadi dihapus")
+    listings = list(locked(client.listings.order_by(Listing.id)))
+    for listing in listings:
+        photos += _blank_listing(listing, stamp, user)
+    Consent.update(withdrawn_at=stamp).where(Consent.client == client,
+                                              Consent.withdrawn_at.is_null()).execute()
+    client.full_name = f"Klien terhapus #{client.id}"
+    client.register_number = client.internal_notes = client.supervising_officer = ""
+    client.birth_date = client.supervision_end_date = None
+    client.erased_at = client.deleted_at = stamp
+    client.updated_at = stamp
+    client.version += 1
+    client.save()
+    redacted = _redact_audit_trail(client)
+    audit.record("client.erase", "client", client.id, user=user,
+                 before={"listing_ids": [x.id for x in listings],
+                         "consent_ids": [c.id for c in client.consents]},
+                 after={"erased": True, "listings_unpublished": len(unpublished),
+                        "photo_files_deleted": len(photos),
+                        "audit_events_redacted": redacted})
+    return {"listings": len(listings), "photos": len(photos), "photo_files": photos}
 
 
 def consent_history(client: Client):

@@ -7,7 +7,7 @@ import datetime as dt
 
 from flask import current_app, has_app_context
 
-from app.db import database
+from app.db import write_transaction
 from app.models import Client, Consent, Listing, now
 from app.records import audit
 from app.web.i18n import N_, translate
@@ -123,8 +123,7 @@ def record_consent(client: Client, data: dict, user) -> Consent:
     if client.erased_at:
         raise ConsentError("given_on", translate("Data pribadi klien ini sudah dihapus."))
     check(data, client.supervision_end_date)
-    with database.atomic():
-        consent = new_version(client, data, user)
+    consent = write_transaction(new_version)(client, data, user)
     from app.directory import search  # the index may depend on what the consent shows
     search.reindex(client.listings.where(Listing.deleted_at.is_null()))
     return consent
@@ -143,15 +142,15 @@ def unpublish_all(client: Client, user, reason: str) -> list[int]:
     return ids
 
 
+@write_transaction
 def withdraw(client: Client, user) -> list[int]:
     """Withdraw the client's consent now and unpublish all their listings at once."""
-    with database.atomic():
-        stamp = now()
-        open_ids = [c.id for c in client.consents.where(Consent.withdrawn_at.is_null())]
-        if open_ids:
-            Consent.update(withdrawn_at=stamp).where(Consent.id.in_(open_ids)).execute()
-        unpublished = unpublish_all(client, user, "persetujuan ditarik")
-        audit.record("consent.withdraw", "client", client.id,
-                     after={"consent_ids": open_ids, "listing_ids": unpublished,
-                            "withdrawn_at": stamp.isoformat()}, user=user)
+    stamp = now()
+    open_ids = [c.id for c in client.consents.where(Consent.withdrawn_at.is_null())]
+    if open_ids:
+        Consent.update(withdrawn_at=stamp).where(Consent.id.in_(open_ids)).execute()
+    unpublished = unpublish_all(client, user, "persetujuan ditarik")
+    audit.record("consent.withdraw", "client", client.id,
+                 after={"consent_ids": open_ids, "listing_ids": unpublished,
+                        "withdrawn_at": stamp.isoformat()}, user=user)
     return unpublished

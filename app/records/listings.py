@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.db import database
+from app.db import compare_and_set_version, locked, write_transaction
 from app.directory import search
 from app.directory.publishing import PublishError, publish_problems
 from app.models import Client, Consent, Listing, OpenSlot, now
@@ -129,14 +129,8 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
         stored = pending_photo.place_in(_photo_folder())
 
     try:
-        with database.atomic() as txn:
-            listing, old_photos = _write(listing, client, data, client_data, consent_data,
-                                         phone, stored, user, hours)
-            if data.get("publish"):
-                problems = publish_problems(listing)
-                if problems:
-                    txn.rollback()
-                    raise PublishError(problems)
+        listing, old_photos = _write(listing, client, data, client_data, consent_data,
+                                     phone, stored, user, hours)
     except Exception:
         if stored:
             delete_photo_files(_photo_folder(), stored.name, stored.thumb)
@@ -155,27 +149,30 @@ def _make_sizes(name: str) -> None:
         current_app.logger.exception("photo sizes of %s not made; made on first request", name)
 
 
+@write_transaction
 def _write(listing, client, data, client_data, consent_data, phone, stored, user, hours):
+    """Write the listing, its client and consent in one transaction, or raise and write
+    nothing. Everything is read again inside it, so a retry starts afresh."""
     is_new = listing is None
-    before = None if is_new else audit.snapshot(listing, AUDITED)
+    before = None
     if not is_new:
-        fresh = Listing.get_by_id(listing.id)
-        if str(data.get("version") or "") != str(fresh.version):
+        # The version check and the claim are one statement: of two simultaneous saves
+        # of the same version exactly one passes; the other sees the conflict.
+        if not compare_and_set_version(Listing, listing.id, data.get("version")):
             # the hours as they would be saved: the editor leaves the free text empty
-            changed, saved = _changes(fresh, dict(data, working_hours=hours[1]), phone.e164)
-            editor = fresh.updated_by
-            raise ConflictError(changed, saved, fresh.version,
-                                (editor.full_name or editor.username) if editor else "",
-                                fresh.updated_at)
-        client = fresh.client
-        listing = fresh
-
-    if client is None:
-        client = Client(unit=user.unit)
+            _conflict(Listing.get_by_id(listing.id), dict(data, working_hours=hours[1]),
+                      phone.e164)
+        listing = Listing.get_by_id(listing.id)  # current, with the claimed version
+        before = audit.snapshot(listing, AUDITED)
+        client = listing.client
+    if client is not None:  # locked: saves of two listings of one client take turns
+        client = locked(Client.select().where(Client.id == client.id)).get()
+    else:
+        client = Client(unit=user.unit, version=0)
     for field, value in client_data.items():
         setattr(client, field, value)
     client.updated_at = now()
-    client.version = (client.version or 0) + 1 if client.id else 1
+    client.version += 1
     client.save()
 
     latest = client.consents.order_by(Consent.id.desc()).first() if client.id else None
@@ -185,6 +182,8 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
 
     if is_new:
         listing = Listing(unit=client.unit, client=client, last_confirmed_at=dt.date.today())
+    else:
+        listing.client = client  # the row just written: the publish rules read its dates
     for field in LISTING_FIELDS:
         setattr(listing, field, data.get(field))
     listing.featured = bool(data.get("featured"))
@@ -208,7 +207,8 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     elif "publish" in data and not data.get("publish"):
         listing.is_published = False
     listing.updated_at, listing.updated_by = now(), user
-    listing.version = (listing.version or 0) + 1 if listing.id else 1
+    if is_new:
+        listing.version = 1
     listing.save()
     _write_slots(listing, known)
     if consent_changed:  # what the index may hold (the area) follows the consent
@@ -217,6 +217,10 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
         search.index_listing(listing)
     audit.record("listing.create" if is_new else "listing.update", "listing", listing.id,
                  before=before, after=audit.snapshot(listing, AUDITED))
+    if data.get("publish"):
+        problems = publish_problems(listing)
+        if problems:
+            raise PublishError(problems)  # rolls the whole save back
     return listing, old_photos
 
 
@@ -226,6 +230,15 @@ def _write_slots(listing: Listing, known) -> None:
     rows = [{"listing": listing, "weekday": d, "opens": a, "closes": b} for d, a, b in slots(known)]
     if rows:
         OpenSlot.insert_many(rows).execute()
+
+
+def _conflict(fresh: Listing, data: dict, phone: str):
+    """Raise the ConflictError that shows the admin what is stored now, by whom, when."""
+    changed, saved = _changes(fresh, data, phone)
+    editor = fresh.updated_by
+    raise ConflictError(changed, saved, fresh.version,
+                        (editor.full_name or editor.username) if editor else "",
+                        fresh.updated_at)
 
 
 def _same(stored, submitted) -> bool:
@@ -250,59 +263,64 @@ def _changes(fresh: Listing, data: dict, phone: str) -> tuple[list[str], dict]:
     return changed, {name: stored[name] for name in changed}
 
 
+def _change_columns(listing: Listing, user, stamp: bool = True, **values) -> dict:
+    """Write only these columns (with who, when and a new version) and refresh `listing`.
+
+    A button's action must not write back the whole row it read before: that would undo
+    an edit saved meanwhile. Returns the values the row had before.
+    """
+    current = locked(Listing.select().where(Listing.id == listing.id)).get()
+    before = {name: getattr(current, name) for name in values}
+    values.update(updated_by=user, version=Listing.version + 1)
+    if stamp:
+        values["updated_at"] = now()
+    Listing.update(**values).where(Listing.id == listing.id).execute()
+    listing.__data__.update(Listing.get_by_id(listing.id).__data__)
+    listing._dirty.clear()
+    return before
+
+
+@write_transaction
 def set_published(listing: Listing, published: bool, user) -> Listing:
     """Publish (if every rule allows) or unpublish, recording it."""
     if published:
-        problems = publish_problems(listing)
+        problems = publish_problems(Listing.get_by_id(listing.id))
         if problems:
             raise PublishError(problems)
-    with database.atomic():
-        before = {"is_published": listing.is_published}
-        listing.is_published = published
-        if published:
-            listing.published_at = now()
-        listing.updated_at, listing.updated_by = now(), user
-        listing.version += 1
-        listing.save()
-        audit.record("listing.publish" if published else "listing.unpublish", "listing",
-                     listing.id, before=before, after={"is_published": published})
+    changes = {"is_published": published}
+    if published:
+        changes["published_at"] = now()
+    before = _change_columns(listing, user, **changes)
+    audit.record("listing.publish" if published else "listing.unpublish", "listing",
+                 listing.id, before={"is_published": before["is_published"]},
+                 after={"is_published": published})
     return listing
 
 
+@write_transaction
 def confirm_listing(listing: Listing, user) -> Listing:
     """Record that the contact was checked today."""
-    with database.atomic():
-        before = {"last_confirmed_at": listing.last_confirmed_at.isoformat()}
-        listing.last_confirmed_at = dt.date.today()
-        listing.updated_at, listing.updated_by = now(), user
-        listing.version += 1
-        listing.save()
-        audit.record("listing.confirm", "listing", listing.id, before=before,
-                     after={"last_confirmed_at": listing.last_confirmed_at.isoformat()})
+    before = _change_columns(listing, user, last_confirmed_at=dt.date.today())
+    audit.record("listing.confirm", "listing", listing.id,
+                 before={"last_confirmed_at": before["last_confirmed_at"].isoformat()},
+                 after={"last_confirmed_at": listing.last_confirmed_at.isoformat()})
     return listing
 
 
+@write_transaction
 def delete_listing(listing: Listing, user) -> Listing:
     """Move to the bin: hidden everywhere, restorable."""
-    with database.atomic():
-        listing.deleted_at = now()
-        listing.updated_at, listing.updated_by = now(), user
-        listing.version += 1
-        listing.save()
-        audit.record("listing.delete", "listing", listing.id)
+    _change_columns(listing, user, deleted_at=now())
+    audit.record("listing.delete", "listing", listing.id)
     return listing
 
 
+@write_transaction
 def restore_listing(listing: Listing, user) -> Listing:
     """Take out of the bin, unpublished, so an admin checks it before it shows again."""
-    with database.atomic():
-        listing.deleted_at = None
-        listing.is_published = False
-        listing.updated_at, listing.updated_by = now(), user
-        listing.version += 1
-        listing.save()
-        search.index_listing(listing)  # a reindex leaves binned listings out
-        audit.record("listing.restore", "listing", listing.id)
+    _change_columns(listing, user, deleted_at=None, is_published=False)
+    search.index_listing(listing)  # a reindex leaves binned listings out
+    audit.record("listing.restore", "listing", listing.id)
     return listing
 
 
@@ -329,13 +347,10 @@ def admin_listings(user, text: str = "", status: str = "semua"):
     return query.order_by(Listing.updated_at.desc())
 
 
+@write_transaction
 def set_featured(listing: Listing, featured: bool, user) -> Listing:
     """Mark or unmark a listing for the kiosk's rotation."""
-    with database.atomic():
-        listing.featured = featured
-        listing.updated_by = user
-        listing.version += 1
-        listing.save()
-        audit.record("listing.feature" if featured else "listing.unfeature", "listing",
-                     listing.id, after={"featured": featured})
+    _change_columns(listing, user, stamp=False, featured=featured)
+    audit.record("listing.feature" if featured else "listing.unfeature", "listing",
+                 listing.id, after={"featured": featured})
     return listing

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import current_app
 from peewee import IntegrityError, fn
 
-from app.db import database
+from app.db import compare_and_set_version, database, write_transaction
 from app.directory.kiosk import MAX_INTERVAL, MIN_INTERVAL
 from app.models import Client, Listing, Region, Unit, User, now
 from app.records import audit
@@ -119,36 +119,42 @@ def save_unit(unit: Unit | None, data: dict, user, logo_bytes: bytes | None = No
     """
     clean = _clean(data)
     stored = _store_logo(logo_bytes) if logo_bytes else None
-    old_files = []
     try:
-        with database.atomic():
-            if unit is not None:
-                unit = Unit.get_by_id(unit.id)
-                if str(data.get("version") or "") != str(unit.version):
-                    raise UnitConflict(translate("Unit ini baru saja diubah oleh superadmin lain. "
-                                                 "Muat ulang halaman, lalu ubah lagi."))
-            before = audit.snapshot(unit, AUDITED) if unit is not None else None
-            unit = unit or Unit(created_at=now())
-            for name, value in clean.items():
-                setattr(unit, name, value)
-            if stored or data.get("remove_logo"):
-                old_files = [unit.logo, unit.logo_thumb]
-                unit.logo = unit.logo_thumb = unit.logo_width = unit.logo_height = None
-            if stored:
-                unit.logo, unit.logo_thumb = stored.name, stored.thumb
-                unit.logo_width, unit.logo_height = stored.thumb_width, stored.thumb_height
-            unit.version = (unit.version or 0) + 1 if unit.id else 1
-            try:
-                with database.atomic():
-                    unit.save()
-            except IntegrityError:
-                raise UnitError("slug", translate("Nama di alamat web ini sudah dipakai unit "
-                                                  "lain.")) from None
-            audit.record("unit.create" if before is None else "unit.update", "unit", unit.id,
-                         before=before, after=audit.snapshot(unit, AUDITED), user=user)
+        unit, old_files = _write(unit, clean, data, stored, user)
     except Exception:
         if stored:
             delete_photo_files(_upload_folder(), stored.name, stored.thumb)
         raise
     delete_photo_files(_upload_folder(), *[f for f in old_files if f])
     return unit
+
+
+@write_transaction
+def _write(unit, clean, data, stored, user):
+    """Write the unit and its audit event; return it and the logo files it no longer uses."""
+    old_files = []
+    if unit is not None:
+        # Checked and claimed in one statement: of two simultaneous saves one passes.
+        if not compare_and_set_version(Unit, unit.id, data.get("version")):
+            raise UnitConflict(translate("Unit ini baru saja diubah oleh superadmin lain. "
+                                         "Muat ulang halaman, lalu ubah lagi."))
+        unit = Unit.get_by_id(unit.id)  # current, with the claimed version
+    before = audit.snapshot(unit, AUDITED) if unit is not None else None
+    unit = unit or Unit(created_at=now(), version=1)
+    for name, value in clean.items():
+        setattr(unit, name, value)
+    if stored or data.get("remove_logo"):
+        old_files = [unit.logo, unit.logo_thumb]
+        unit.logo = unit.logo_thumb = unit.logo_width = unit.logo_height = None
+    if stored:
+        unit.logo, unit.logo_thumb = stored.name, stored.thumb
+        unit.logo_width, unit.logo_height = stored.thumb_width, stored.thumb_height
+    try:
+        with database.atomic():
+            unit.save()
+    except IntegrityError:
+        raise UnitError("slug", translate("Nama di alamat web ini sudah dipakai unit "
+                                          "lain.")) from None
+    audit.record("unit.create" if before is None else "unit.update", "unit", unit.id,
+                 before=before, after=audit.snapshot(unit, AUDITED), user=user)
+    return unit, old_files

@@ -5,10 +5,11 @@ import hashlib
 import secrets
 from functools import lru_cache
 
+from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.config import DATA_DIR
-from app.db import database
+from app.db import database, locked, write_transaction
 from app.models import ROLES, LoginFailure, SetupToken, User, now
 from app.records import access, audit
 from app.security import sessions
@@ -20,8 +21,9 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 128
 # Shorter user names would refuse too many good passwords ("ali" is in "kalimat").
 MIN_NAME_IN_PASSWORD = 4
-# Hash checked against when the user name is unknown, so both cases take as long.
-_DUMMY_HASH = generate_password_hash("raja-kemas-dummy", method="scrypt")
+PASSWORD_HASH_METHOD = "scrypt"
+# A test app (TESTING on) may name a cheap method here; any other app ignores it.
+TEST_HASH_SETTING = "TEST_PASSWORD_HASH_METHOD"
 # No 0/o/1/l/i: a temporary password is read aloud or copied by hand.
 _TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -39,8 +41,23 @@ def common_passwords() -> frozenset:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+def password_hash_method() -> str:
+    """scrypt; only an app with TESTING on may swap in a cheap method (tests hash a lot)."""
+    if has_app_context() and current_app.testing:
+        return current_app.config.get(TEST_HASH_SETTING) or PASSWORD_HASH_METHOD
+    return PASSWORD_HASH_METHOD
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=password_hash_method())
+
+
+@lru_cache(maxsize=None)
+def _dummy_hash(method: str) -> str:
+    """The hash checked when the user name is unknown, so both cases take as long.
+
+    Made on first use, not at import: hashing costs ~0.3 s every command would pay."""
+    return generate_password_hash("raja-kemas-dummy", method=method)
 
 
 def password_problem(password: str, username: str = "") -> str | None:
@@ -101,42 +118,51 @@ def _leaves_no_superadmin(user: User, role: str, enabled: bool) -> bool:
     """True if this change would leave no enabled superadmin to manage accounts."""
     if not access.is_superadmin(user) or not user.is_enabled or (role == "superadmin" and enabled):
         return False
-    others = User.select().where(User.role == "superadmin", User.is_enabled == True,  # noqa: E712
-                                 User.id != user.id)
-    return not others.exists()
+    # Locked, so two superadmins demoting each other at once cannot both pass.
+    others = locked(User.select(User.id).where(User.role == "superadmin",
+                                               User.is_enabled == True,  # noqa: E712
+                                               User.id != user.id))
+    return not list(others.limit(1))
 
 
 USER_FIELDS = ("full_name", "role", "unit_id")
 
 
+def _current(user: User) -> User:
+    """Read the account again inside the transaction, locked (a retry starts afresh)."""
+    return locked(User.select().where(User.id == user.id)).get()
+
+
+@write_transaction
 def update_user(user: User, full_name: str, role: str, unit) -> User:
     """Change a user's name, role and unit; the last superadmin keeps the role."""
     if role not in ROLES:
         raise AccountError(translate("Peran tidak dikenal."))
-    with database.atomic():
-        if _leaves_no_superadmin(user, role, user.is_enabled):
-            raise AccountError(translate("Ini superadmin aktif terakhir: perannya tidak bisa "
-                                         "diturunkan."))
-        before = audit.snapshot(user, USER_FIELDS)
-        user.full_name, user.role, user.unit = (full_name or "").strip(), role, unit
-        user.save(only=[User.full_name, User.role, User.unit])
-        audit.record("user.update", "user", user.id, before=before,
-                     after=audit.snapshot(user, USER_FIELDS))
+    current = _current(user)
+    if _leaves_no_superadmin(current, role, current.is_enabled):
+        raise AccountError(translate("Ini superadmin aktif terakhir: perannya tidak bisa "
+                                     "diturunkan."))
+    before = audit.snapshot(current, USER_FIELDS)
+    user.full_name, user.role, user.unit = (full_name or "").strip(), role, unit
+    user.save(only=[User.full_name, User.role, User.unit])
+    audit.record("user.update", "user", user.id, before=before,
+                 after=audit.snapshot(user, USER_FIELDS))
     return user
 
 
+@write_transaction
 def set_enabled(user: User, enabled: bool) -> User:
     """Enable or disable an account; disabling signs it out everywhere at once."""
-    with database.atomic():
-        if not enabled and _leaves_no_superadmin(user, user.role, False):
-            raise AccountError(translate("Ini superadmin aktif terakhir: akunnya tidak bisa "
-                                         "dinonaktifkan."))
-        user.is_enabled = enabled
-        user.save(only=[User.is_enabled])
-        if not enabled:
-            sessions.end_all(user)
-        audit.record("user.enable" if enabled else "user.disable", "user", user.id,
-                     before={"is_enabled": not enabled}, after={"is_enabled": enabled})
+    current = _current(user)
+    if not enabled and _leaves_no_superadmin(current, current.role, False):
+        raise AccountError(translate("Ini superadmin aktif terakhir: akunnya tidak bisa "
+                                     "dinonaktifkan."))
+    user.is_enabled = enabled
+    user.save(only=[User.is_enabled])
+    if not enabled:
+        sessions.end_all(user)
+    audit.record("user.enable" if enabled else "user.disable", "user", user.id,
+                 before={"is_enabled": not enabled}, after={"is_enabled": enabled})
     return user
 
 
@@ -227,7 +253,8 @@ def authenticate(username: str, password: str, address: str, free_failures: int 
         return None, translate("Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)s "
                                "detik.", seconds=wait)
     user = User.get_or_none(User.username == (username or "").strip().lower())
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    stored = user.password_hash if user else _dummy_hash(password_hash_method())
+    valid = check_password_hash(stored, password or "")
     if not (user and valid and user.is_enabled):
         with database.atomic():
             record_failure(keys)

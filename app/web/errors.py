@@ -13,6 +13,7 @@ from markupsafe import escape
 from peewee import DataError
 from werkzeug.exceptions import HTTPException, TooManyRequests
 
+from app.db import DatabaseBusy, is_busy_error
 from app.security.sessions import LOGIN_MESSAGE
 from app.web.i18n import N_, translate
 from app.web.rendering import is_fragment_request
@@ -111,5 +112,9 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
+        if isinstance(exc, DatabaseBusy) or is_busy_error(exc):
+            # The write lock stayed taken (e.g. a big import): nothing was written.
+            app.logger.warning("Database busy in %s: %s", request.path, exc)
+            return error_page(503, headers={"Retry-After": "10"})
         app.logger.exception("Unhandled error")
         return error_page(500)

@@ -43,6 +43,7 @@ ALLOWED_COOKIES = {"lang"}  # the language choice: part of the key
 UNCACHED_ARGS = {"buka"}
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 NOT_MODIFIED_HEADERS = {"etag", "vary", "cache-control", "content-location", "expires"}
+ENVIRON_VERSION = "raja_kemas.public_data_version"  # read here: the app need not read it again
 
 
 def public_data_version() -> int:
@@ -118,9 +119,10 @@ class PublicPageCache:
             hit = self.pages.get(key)
             if hit is not None:
                 self.pages.move_to_end(key)
-        if hit is None:
-            hit = self._render(key, stamp, environ)
-        return self._answer(hit, environ, start_response)
+        if hit is not None:
+            return self._answer(hit, environ, start_response, "HIT")
+        environ[ENVIRON_VERSION] = stamp[0]
+        return self._answer(self._render(key, stamp, environ), environ, start_response, "MISS")
 
     def _render(self, key, stamp, environ):
         """Make the page (as a plain 200, whatever the request's conditions) and keep it."""
@@ -142,9 +144,11 @@ class PublicPageCache:
         self._keep(key, stamp, *page)
         return page
 
-    def _answer(self, page, environ, start_response):
-        """The page, or 304 when the browser's copy has its ETag."""
+    def _answer(self, page, environ, start_response, outcome):
+        """The page, or 304 when the browser's copy has its ETag. `X-Cache` says whether
+        it was kept (HIT) or made (MISS): bench/load.py counts them for the hit rate."""
         status, headers, body = page
+        headers = (*headers, ("X-Cache", outcome))
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         wanted = _etags(environ.get("HTTP_IF_NONE_MATCH", ""))
         if status.startswith("200") and etag and (
