@@ -4,10 +4,16 @@ import datetime as dt
 import re
 
 import pytest
-from browser_support import PHONE, LiveServer, browser_app, horizontal_overflow, require_browser, screenshot
+from browser_support import (
+    PHONE,
+    LiveServer,
+    browser_app,
+    horizontal_overflow,
+    require_browser,
+    screenshot,
+)
 
 require_browser()
-from browser_support import browser  # noqa: E402,F401 (the module's Chromium fixture)
 from conftest import listing_data  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
@@ -46,8 +52,8 @@ def monday_morning():
         yield
 
 
-def test_ticking_open_now_shows_only_open_services(browser, site, monday_morning):
-    page = browser.new_context(viewport=PHONE, locale="id-ID").new_page()
+def test_ticking_open_now_shows_only_open_services(chromium, site, monday_morning):
+    page = chromium.new_context(viewport=PHONE, locale="id-ID").new_page()
     page.set_default_timeout(8_000)
     page.goto(site("/"))
     expect(page.locator("#results h3")).to_have_count(3)
@@ -61,11 +67,15 @@ def test_ticking_open_now_shows_only_open_services(browser, site, monday_morning
     page.reload()  # the address keeps the filter, without JS too
     expect(page.get_by_label("Buka sekarang")).to_be_checked()
     expect(page.locator("#results h3")).to_have_count(2)
+    page.get_by_role("link", name="Penjahit Pakaian").click()
+    expect(page.locator("#open-now")).to_have_text("Buka sekarang")
+    expect(page.locator("dl")).to_contain_text("Senin–Sabtu 08.00–17.00")
+    screenshot(page, "open-now-detail-360.png")
     page.close()
 
 
-def test_the_hours_editor_on_a_phone(browser, site):
-    page = browser.new_context(viewport=PHONE, locale="id-ID").new_page()
+def test_the_hours_editor_on_a_phone(chromium, site):
+    page = chromium.new_context(viewport=PHONE, locale="id-ID").new_page()
     page.set_default_timeout(8_000)
     page.goto(site("/masuk"))
     page.get_by_label("Nama pengguna", exact=True).fill("petugas")
