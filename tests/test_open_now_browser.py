@@ -14,12 +14,12 @@ from browser_support import (
 )
 
 require_browser()
-from conftest import listing_data  # noqa: E402
-from playwright.sync_api import expect  # noqa: E402
+from conftest import listing_data
+from playwright.sync_api import expect
 
-from app.db import database  # noqa: E402
-from app.models import Unit  # noqa: E402
-from app.records import hours  # noqa: E402
+from app.db import database
+from app.models import Unit
+from app.records import hours
 
 PASSWORD = "kopi pagi di Wonomulyo"
 MONDAY_10_WITA = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
