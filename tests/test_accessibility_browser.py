@@ -44,7 +44,8 @@ def public_pages(ids):
     return ["/", "/?q=las", "/?q=zzzqqq", "/kategori/las", "/kategori/menjahit",
             f"/jasa/{ids['listing']}-{ids['slug']}", "/kebijakan-privasi", "/offline",
             f"/u/{ids['unit_slug']}/", f"/jasa/{ids['listing']}/selebaran",
-            "/kategori/menjahit/selebaran", "/masuk"]
+            "/kategori/menjahit/selebaran", "/masuk", f"/jasa/{ids['listing']}/laporkan",
+            "/sematkan", "/sematkan?q=zzzqqq"]
 
 
 def admin_pages(site):
@@ -57,7 +58,8 @@ def admin_pages(site):
               f"/admin/klien/{ids['client']}/persetujuan", f"/admin/klien/{ids['client']}/tarik",
               f"/admin/klien/{ids['client']}/hapus", f"/admin/pengguna/{ids['user']}",
               f"/admin/pengguna/{ids['user']}/atur-ulang-sandi",
-              f"/admin/unit/{ids['unit']}/ubah", "/admin/jasa?status=sampah"]
+              f"/admin/unit/{ids['unit']}/ubah", "/admin/jasa?status=sampah",
+              f"/admin/jasa/{ids['listing']}/riwayat"]
     return sorted(set(pages))
 
 
