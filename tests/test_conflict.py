@@ -24,7 +24,10 @@ def form_values(html: str) -> dict:
             chosen = field.select_one("option[selected]") or field.select_one("option")
             values[name] = chosen.get("value", chosen.text) if chosen else ""
         elif field.get("type") in ("checkbox", "radio"):
-            if field.has_attr("checked"):
+            if field.has_attr("checked") and name in values and field.get("type") == "checkbox":
+                values[name] = [*([values[name]] if isinstance(values[name], str)
+                                  else values[name]), field.get("value", "y")]  # hours_days
+            elif field.has_attr("checked"):
                 values[name] = field.get("value", "y")
         elif field.get("type") != "file":
             values[name] = field.get("value", "")
@@ -105,7 +108,8 @@ def test_a_third_save_in_between_conflicts_again(two_admins, make_listing):
     first.post(url, data=dict(mine_1, title="Penjahit Kebaya"))
     retry = form_values(second.post(url, data=dict(mine_2, title="Penjahit Jas")).text)
     # The first admin saves once more before the second presses Simpan again.
-    first.post(url, data=form_values(first.get(url).text) | {"working_hours": "Setiap hari"})
+    first.post(url, data=form_values(first.get(url).text) | {"hours_mode": "bebas",
+                                                             "working_hours": "Setiap hari"})
     page = second.post(url, data=retry)
     assert page.status_code == 200 and "Gabungkan perubahan" in page.text
     assert stored(listing.id).working_hours == "Setiap hari"

@@ -26,7 +26,13 @@ def test_a_listing_search_engines_may_see_describes_itself(client, make_listing)
     provider = data["provider"]
     assert provider == {"@type": "LocalBusiness", "name": "Pak Rudi", "telephone": "+6281234567890",
                         "address": {"@type": "PostalAddress", "addressLocality": "Wonomulyo",
-                                    "addressRegion": "Polewali Mandar", "addressCountry": "ID"}}
+                                    "addressRegion": "Polewali Mandar", "addressCountry": "ID"},
+                        # the listing's "Senin–Sabtu 08.00–17.00", read as data
+                        "openingHoursSpecification": [{
+                            "@type": "OpeningHoursSpecification",
+                            "dayOfWeek": ["Monday", "Tuesday", "Wednesday", "Thursday",
+                                          "Friday", "Saturday"],
+                            "opens": "08:00", "closes": "17:00"}]}
     assert data["areaServed"] == "Wonomulyo dan sekitarnya"
     assert data["offers"]["description"] == "mulai Rp25.000"
     text = json.dumps(data)
@@ -39,7 +45,8 @@ def test_no_jsonld_without_the_search_engine_channel(client, make_listing):
 
 def test_the_consent_scope_decides_what_is_in_it(client, make_listing):
     # (A published listing always shows a phone: publishing refuses one it may not show.)
-    data = jsonld(client, make_listing(consent_scope_area=False, consent_scope_name=False))
+    data = jsonld(client, make_listing(consent_scope_area=False, consent_scope_name=False,
+                                       working_hours=""))  # hours: the test above
     assert data["provider"] == {"@type": "LocalBusiness", "name": "Penjahit Pakaian",
                                 "telephone": "+6281234567890"}
     assert "areaServed" not in data and "Pak Rudi" not in json.dumps(data)

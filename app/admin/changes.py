@@ -19,6 +19,7 @@ from app.models import (
     Unit,
     User,
 )
+from app.records import hours_entry
 from app.records.consent import METHODS
 from app.records.phones import display_phone
 from app.web.i18n import N_, current_language, tanggal, translate
@@ -32,6 +33,7 @@ LABELS = {
     "title": N_("Nama jasa"), "category_id": N_("Kategori"), "description": N_("Keterangan"),
     "region_id": N_("Kecamatan"), "service_area": N_("Wilayah layanan"),
     "price_hint": N_("Kisaran harga"), "working_hours": N_("Jam kerja"),
+    "hours": N_("Jam buka (terbaca sistem)"),
     "display_name": N_("Nama yang tampil"), "contact_name": N_("Nama kontak"),
     "contact_relation": N_("Kontak"), "publish_until": N_("Tayang sampai"),
     "featured": N_("Tampil di layar kios"), "phone": N_("Telepon / WhatsApp"),
@@ -201,6 +203,8 @@ def readable(name: str, value, shorten: bool = False, entity: str | None = None)
         return translate(ROLES[value]) if value in ROLES else str(value)
     if name in ("method", "consent_method") and value in METHODS:
         return translate(METHODS[value])
+    if name == "hours" and (entity or "listing") == "listing":
+        return hours_entry.readable(value)
     if name == "phone" and str(value).startswith("+"):
         return display_phone(value)
     if isinstance(value, dt.datetime) or (kind is DateTimeField and isinstance(value, str)):

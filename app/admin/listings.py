@@ -70,6 +70,7 @@ def _fill(form, listing, client):
             form[field].data = getattr(listing, field)
         form.region_id.data = listing.region_id or 0
         form.location.data = str(location.place_of(listing) or "")
+        form.fill_hours(listing.hours, listing.working_hours)
         form.phone.data = display_phone(listing.phone)
         form.publish.data = listing.is_published
         form.version.data = listing.version

@@ -6,6 +6,9 @@ STRING = {"type": "string"}
 NULLABLE = {"type": ["string", "null"]}
 INTEGER = {"type": "integer", "minimum": 0}
 BOOLEAN = {"type": "boolean"}
+# Opening hours in WITA (UTC+8); 24:00 closes at the end of the day.
+CLOCK = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$",
+         "description": "HH:MM, WITA (UTC+08:00)"}
 
 
 def ref(name: str) -> dict:
@@ -62,7 +65,12 @@ SCHEMAS = {
         "attributes": array_of(child(
             "link_id", link_entity={"const": "service"}, link_type={"const": "category"},
             taxonomy_term_id=STRING, label=STRING, taxonomy_term=ref("TaxonomyTerm"))),
-        "schedules": array_of(child("service_id", description=STRING)),
+        "schedules": array_of(obj({
+            "id": STRING, "service_id": STRING, "description": STRING,
+            "freq": {"const": "WEEKLY"},
+            "byday": {"type": "string", "pattern": r"^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$"},
+            "opens_at": CLOCK, "closes_at": CLOCK}, optional=("freq", "byday", "opens_at",
+                                                             "closes_at"))),
         "cost_options": array_of(child("service_id", amount_description=STRING)),
         "contacts": array_of(child("service_id", name=STRING)),
         "last_modified": {"type": "string", "format": "date-time"},

@@ -6,7 +6,8 @@ from app.db import database, is_sqlite
 from app.directory import ranking, search, vocabulary
 from app.directory.publishing import PublicListing, public_cards, public_listings, to_public
 from app.directory.search import MAX_QUERY_CHARS, filter_and_rank
-from app.models import Category, Listing, Region, Unit
+from app.models import Category, Listing, OpenSlot, Region, Unit
+from app.records import hours
 
 
 @dataclass
@@ -18,6 +19,7 @@ class SearchFilters:
     page: int = 1
     unit: str = ""  # unit slug
     exact: bool = False  # search the words as typed: no corrections, no words left out
+    open_now: bool = False  # *Buka sekarang*: open at this minute, in WITA
 
     @classmethod
     def from_args(cls, args, **fixed):
@@ -30,7 +32,8 @@ class SearchFilters:
                       category=(args.get("kategori") or "")[:80],
                       kabupaten=(args.get("kabupaten") or "")[:80],
                       kecamatan=(args.get("kecamatan") or "")[:20], page=min(page, 1000),
-                      unit=(args.get("unit") or "")[:60], exact=args.get("persis") == "1")
+                      unit=(args.get("unit") or "")[:60], exact=args.get("persis") == "1",
+                      open_now=args.get("buka") == "1")
         values.update(fixed)
         return cls(**values)
 
@@ -38,7 +41,7 @@ class SearchFilters:
         """Query-string arguments for a link to these filters (with changes)."""
         current = {"q": self.q, "kategori": self.category, "kabupaten": self.kabupaten,
                    "kecamatan": self.kecamatan, "hal": self.page, "unit": self.unit,
-                   "persis": "1" if self.exact else ""}
+                   "persis": "1" if self.exact else "", "buka": "1" if self.open_now else ""}
         current.update(changes)
         return {k: v for k, v in current.items() if v and not (k == "hal" and v == 1)}
 
@@ -72,7 +75,17 @@ def _visible(filters: SearchFilters, today=None, channels=()):
         query = query.where(Region.code == filters.kecamatan)
     elif filters.kabupaten:
         query = query.where(Region.kabupaten == filters.kabupaten)
+    if filters.open_now:
+        query = query.where(Listing.id.in_(open_now()))
     return query
+
+
+def open_now():
+    """Ids of the listings open at this minute in WITA (their OpenSlot rows, split at
+    midnight, so a night that runs into the next day is found on both days)."""
+    day, minute = hours.now_in_wita()
+    return OpenSlot.select(OpenSlot.listing).where(
+        (OpenSlot.weekday == day) & (OpenSlot.opens <= minute) & (OpenSlot.closes > minute))
 
 
 def matching_listings(filters: SearchFilters, today=None, channels=()):

@@ -15,8 +15,10 @@ from peewee import JOIN, SQL, DateField, DateTimeField, fn
 
 from app.db import database, is_sqlite
 from app.models import Category, Client, Consent, Listing, Region
+from app.records import hours_entry
 from app.records.consent import CHANNELS, SCOPES
 from app.records.freshness import visible_since
+from app.records.hours import APPOINTMENT, Hours, is_open
 from app.records.location import Place, place_of
 from app.records.phones import display_phone, tel_url, whatsapp_url
 from app.web.i18n import translate
@@ -164,6 +166,18 @@ class PublicListing:
     updated_at: dt.datetime
     channels: frozenset = frozenset()  # keys of consent.CHANNELS; "website" always
     location: Place | None = None  # the business's place, with Consent.scope_location
+    hours: str = ""  # records/hours.Hours as JSON; "" = only `working_hours` as written
+
+    @property
+    def hours_lines(self) -> list[str]:
+        """The hours as lines in the reader's language; none if not understood."""
+        return hours_entry.lines(self.hours)
+
+    def open_now(self) -> bool | None:
+        """Open at this minute (WITA)? None when unknown or by appointment. Asked per
+        request: only pages the page cache never keeps may show it."""
+        known = Hours.from_json(self.hours) if self.hours else None
+        return None if known is None or known.mode == APPOINTMENT else is_open(known)
 
 
 def consents_by_client(client_ids, today):
@@ -207,7 +221,7 @@ class _Links:
 
 
 def _view(x, scope: dict, category_name: str, category_slug: str, region_label: str,
-          links: _Links) -> PublicListing:
+          links: _Links, hours: str = "") -> PublicListing:
     """The public view of listing fields `x` (a Listing or a card row) under a consent's
     `scope` (scope_* and channel_* flags): what the client agreed to show, nothing else."""
     contact_ok = not family_consent_missing(x)  # a family member's own consent
@@ -237,7 +251,8 @@ def _view(x, scope: dict, category_name: str, category_slug: str, region_label: 
         photo_width=x.photo_width, photo_height=x.photo_height,
         last_confirmed_at=x.last_confirmed_at, updated_at=x.updated_at,
         channels=frozenset(key for key in CHANNELS if scope[f"channel_{key}"]),
-        location=place_of(x) if scope["scope_location"] else None)
+        location=place_of(x) if scope["scope_location"] else None,
+        hours=hours)
 
 
 SCOPE_FIELDS = [f"scope_{key}" for key in SCOPES] + [f"channel_{key}" for key in CHANNELS]
@@ -256,7 +271,8 @@ def to_public(listings, today: dt.date | None = None) -> list[PublicListing]:
         region = x.region if x.region_id else None
         views.append(_view(x, {f: getattr(consent, f) for f in SCOPE_FIELDS},
                            x.category.name, x.category.slug,
-                           f"{region.kecamatan}, {region.kabupaten}" if region else "", links))
+                           f"{region.kecamatan}, {region.kabupaten}" if region else "", links,
+                           hours=x.hours))  # result cards (public_cards) never show hours
     return views
 
 

@@ -1,6 +1,7 @@
 """schema.org JSON-LD for a listing's page, so search engines can describe it — only when
 the client's consent lets search engines see the listing, and only what its scope shows."""
 from app.directory.publishing import PublicListing
+from app.records.hours import Hours, opening_hours_specification
 
 
 def listing_jsonld(listing: PublicListing, page_url: str, photo_url: str = "") -> dict | None:
@@ -22,6 +23,9 @@ def listing_jsonld(listing: PublicListing, page_url: str, photo_url: str = "") -
         provider["geo"] = {"@type": "GeoCoordinates",
                            "latitude": float(listing.location.latitude),
                            "longitude": float(listing.location.longitude)}
+    opening = opening_hours_specification(Hours.from_json(listing.hours) if listing.hours else None)
+    if opening:
+        provider["openingHoursSpecification"] = opening
     service = {"@context": "https://schema.org", "@type": "Service", "name": listing.title,
                "serviceType": listing.category_name, "url": page_url, "provider": provider}
     if listing.description:

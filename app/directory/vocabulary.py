@@ -18,8 +18,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from app.config import DATA_DIR
-from app.directory.publishing import public_listings
 from app.directory.lookups import lookups
+from app.directory.publishing import public_listings
 from app.directory.search import (
     count_matching,
     index_terms,

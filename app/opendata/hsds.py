@@ -15,6 +15,7 @@ from app.directory.browse import SearchFilters, matching_listings
 from app.directory.publishing import PublicListing, to_public
 from app.directory.search import MAX_QUERY_CHARS
 from app.models import Category, Listing, Region, Unit
+from app.records.hours import Hours, hsds_schedules
 from app.records.phones import PhoneError, parse_phone
 
 OPEN_DATA_CHANNELS = ("search",)  # public_listings adds "website" itself
@@ -172,8 +173,7 @@ def service(item: PublicListing, refs: References, host: str) -> dict:
         "attributes": [{"id": f"{sid}-kategori", "link_id": sid, "link_entity": "service",
                         "link_type": "category", "taxonomy_term_id": term["id"],
                         "label": term["name"], "taxonomy_term": term}],
-        "schedules": [{"id": f"{sid}-jadwal", "service_id": sid,
-                       "description": item.working_hours}] if item.working_hours else [],
+        "schedules": _schedules(item, sid),
         "cost_options": [{"id": f"{sid}-biaya", "service_id": sid,
                           "amount_description": item.price_hint}] if item.price_hint else [],
         "contacts": [{"id": f"{sid}-kontak", "service_id": sid,
@@ -181,6 +181,17 @@ def service(item: PublicListing, refs: References, host: str) -> dict:
         "last_modified": _instant(item.updated_at),
         "x_last_confirmed": item.last_confirmed_at.isoformat(),
     }
+
+
+def _schedules(item: PublicListing, sid: str) -> list[dict]:
+    """HSDS `schedules`: weekly ranges (WITA) when the hours are known, else the text."""
+    known = Hours.from_json(item.hours) if item.hours else None
+    ranges = hsds_schedules(known)
+    if not ranges:
+        return [{"id": f"{sid}-jadwal", "service_id": sid,
+                 "description": item.working_hours}] if item.working_hours else []
+    return [{"id": f"{sid}-jadwal-{i}", "service_id": sid,
+             "description": item.working_hours, **r} for i, r in enumerate(ranges, 1)]
 
 
 def services(items: list[PublicListing], host: str) -> list[dict]:

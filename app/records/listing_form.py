@@ -4,12 +4,22 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import CONTACT_RELATIONS, Category, Region
-from app.records import location
+from app.records import hours_entry, location
 from app.records.consent import CHANNELS, METHODS
 from app.web.forms import BaseForm
 
@@ -19,7 +29,8 @@ REQUIRED = _l("Wajib diisi.")
 # the top lists the errors in the order the officer meets them.
 PAGE_ORDER = (
     "version", "title", "category_id", "description", "region_id", "service_area",
-    "location", "price_hint", "working_hours", "display_name", "contact_relation", "contact_name", "phone",
+    "location", "price_hint", "hours_mode", "hours_days", "hours_opens", "hours_closes",
+    "hours_exceptions", "working_hours", "display_name", "contact_relation", "contact_name", "phone",
     "remove_photo", "photo", "client_full_name", "client_register_number",
     "client_birth_date", "client_supervising_officer", "client_supervision_end_date",
     "client_internal_notes", "consent_given_on", "consent_officer_name", "consent_method",
@@ -103,7 +114,20 @@ class ListingForm(BaseForm):
                                           "klien mencakup lokasi usaha."))
     price_hint = StringField(_l("Kisaran harga"), validators=[Length(max=80)],
                              description=_l("Contoh: mulai Rp25.000"))
-    working_hours = StringField(_l("Jam kerja"), validators=[Length(max=80)],
+    # The hours editor (records/hours_entry.py); `working_hours` is its "Tulis bebas" text.
+    hours_mode = RadioField(_l("Jam kerja"), validate_choice=False, default="jadwal", choices=[
+        SelectChoice(key, _l(label)) for key, label in hours_entry.MODES.items()])
+    hours_days = SelectMultipleField(
+        _l("Hari buka"), coerce=str, validate_choice=False, default=["0", "1", "2", "3", "4", "5"],
+        choices=[SelectChoice(str(i), _l(day)) for i, day in enumerate(hours_entry.DAY_LABELS)],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    hours_opens = StringField(_l("Jam buka"), render_kw={"type": "time"})
+    hours_closes = StringField(_l("Jam tutup"), render_kw={"type": "time"},
+                               description=_l("Lewat tengah malam boleh, misal 19:00 sampai 02:00."))
+    hours_exceptions = TextAreaField(
+        _l("Pengecualian (opsional)"), validators=[Length(max=500)], render_kw={"rows": 2},
+        description=_l("Satu baris per hari, misal: Sabtu 08.00–12.00 atau Minggu tutup."))
+    working_hours = StringField(_l("Jam kerja ditulis bebas"), validators=[Length(max=80)],
                                 description=_l("Contoh: Senin–Sabtu 08.00–17.00"))
     display_name = StringField(_l("Nama yang tampil"), validators=[Length(max=60)],
                                description=_l("Nama panggilan yang disetujui klien, misal “Pak Rudi”."))
@@ -146,4 +170,11 @@ class ListingForm(BaseForm):
             if isinstance(value, str):
                 data[name] = value.strip()
         data["region_id"] = data["region_id"] or None
+        if not self.hours_mode.raw_data:  # a post without the editor: the text as written
+            data["hours_mode"] = None
         return data
+
+    def fill_hours(self, stored_json: str, text: str) -> None:
+        """Show a saved listing's hours in the editor."""
+        for name, value in hours_entry.to_entry(stored_json, text).items():
+            self[name].data = value

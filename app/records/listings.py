@@ -8,9 +8,10 @@ from flask import current_app
 from app.db import compare_and_set_version, locked, write_transaction
 from app.directory import search
 from app.directory.publishing import PublishError, publish_problems
-from app.models import Client, Consent, Listing, now
-from app.records import access, audit, location
+from app.models import Client, Consent, Listing, OpenSlot, now
+from app.records import access, audit, hours_entry, location
 from app.records import consent as consent_domain
+from app.records.hours import slots
 from app.records.phones import parse_phone
 from app.records.photo_sizes import make_variants
 from app.records.photos import delete_photo_files, store_photo
@@ -23,7 +24,7 @@ FAMILY_CONSENT_FIELDS = ["family_consent_name", "family_consent_on", "family_con
 LISTING_FIELDS = ["title", "category_id", "description", "region_id", "service_area",
                   "price_hint", "working_hours", "display_name", "contact_name",
                   "contact_relation", "publish_until", "featured"] + FAMILY_CONSENT_FIELDS
-AUDITED = LISTING_FIELDS + ["latitude", "longitude", "phone", "photo", "is_published",
+AUDITED = LISTING_FIELDS + ["latitude", "longitude", "hours", "phone", "photo", "is_published",
                             "last_confirmed_at"]
 
 
@@ -90,7 +91,8 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
 
     `data` holds plain values keyed as in CLIENT_FIELDS (prefixed `client_`),
     CONSENT_FIELDS (prefixed `consent_`), LISTING_FIELDS, plus `phone`, `publish`,
-    `remove_photo`, `version` and `location` (a map link or coordinates; left out = kept). The photo is either the uploaded `photo_bytes` or a
+    `remove_photo`, `version` and `location` (a map link or coordinates; left out = kept).
+    The photo is either the uploaded `photo_bytes` or a
     `pending_photo` kept from an earlier attempt (app/records/pending_photos.py), which stays
     pending if the save fails. Raises FieldError, ConflictError or PublishError; on any
     of them nothing is saved.
@@ -112,6 +114,10 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
         except location.LocationError as exc:
             raise FieldError("location", str(exc)) from None
         data = dict(data, location=place)
+    try:
+        hours = hours_entry.from_entry(data)
+    except hours_entry.HoursEntryError as exc:
+        raise FieldError(exc.field, exc.message) from None
     end = client_data.get("supervision_end_date")
     if consent_data["given_on"]:
         try:
@@ -132,7 +138,7 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
 
     try:
         listing, old_photos = _write(listing, client, data, client_data, consent_data,
-                                     phone, stored, user)
+                                     phone, stored, user, hours)
     except Exception:
         if stored:
             delete_photo_files(_photo_folder(), stored.name, stored.thumb)
@@ -152,7 +158,7 @@ def _make_sizes(name: str) -> None:
 
 
 @write_transaction
-def _write(listing, client, data, client_data, consent_data, phone, stored, user):
+def _write(listing, client, data, client_data, consent_data, phone, stored, user, hours):
     """Write the listing, its client and consent in one transaction, or raise and write
     nothing. Everything is read again inside it, so a retry starts afresh."""
     is_new = listing is None
@@ -161,7 +167,9 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
         # The version check and the claim are one statement: of two simultaneous saves
         # of the same version exactly one passes; the other sees the conflict.
         if not compare_and_set_version(Listing, listing.id, data.get("version")):
-            _conflict(Listing.get_by_id(listing.id), data, phone.e164)
+            # the hours as they would be saved: the editor leaves the free text empty
+            _conflict(Listing.get_by_id(listing.id), dict(data, working_hours=hours[1]),
+                      phone.e164)
         listing = Listing.get_by_id(listing.id)  # current, with the claimed version
         before = audit.snapshot(listing, AUDITED)
         client = listing.client
@@ -187,6 +195,8 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     for field in LISTING_FIELDS:
         setattr(listing, field, data.get(field))
     listing.featured = bool(data.get("featured"))
+    known, listing.working_hours = hours
+    listing.hours = known.to_json() if known else ""
     _keep_family_consent(listing)
     listing.slug = slugify(listing.title)
     listing.phone, listing.phone_is_mobile = phone.e164, phone.is_mobile
@@ -212,6 +222,7 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     if is_new:
         listing.version = 1
     listing.save()
+    _write_slots(listing, known)
     if consent_changed:  # what the index may hold (the area) follows the consent
         search.reindex(client.listings.where(Listing.deleted_at.is_null()))
     else:
@@ -223,6 +234,14 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
         if problems:
             raise PublishError(problems)  # rolls the whole save back
     return listing, old_photos
+
+
+def _write_slots(listing: Listing, known) -> None:
+    """Rewrite the rows *Buka sekarang* looks up (records/hours.slots)."""
+    OpenSlot.delete().where(OpenSlot.listing == listing).execute()
+    rows = [{"listing": listing, "weekday": d, "opens": a, "closes": b} for d, a, b in slots(known)]
+    if rows:
+        OpenSlot.insert_many(rows).execute()
 
 
 def _conflict(fresh: Listing, data: dict, phone: str):

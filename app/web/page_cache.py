@@ -25,6 +25,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from urllib.parse import parse_qs
 
 from werkzeug.http import parse_cookie
 
@@ -38,6 +39,8 @@ KEY_HEADERS = ("HTTP_HOST", "wsgi.url_scheme", "HTTP_X_FORWARDED_HOST",
                "HTTP_ACCEPT_LANGUAGE", "HTTP_HX_REQUEST", "HTTP_HX_BOOSTED",
                "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_TARGET")
 ALLOWED_COOKIES = {"lang"}  # the language choice: part of the key
+# Answers that change with the clock, not the data: *Buka sekarang* (directory/browse.py).
+UNCACHED_ARGS = {"buka"}
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 NOT_MODIFIED_HEADERS = {"etag", "vary", "cache-control", "content-location", "expires"}
 ENVIRON_VERSION = "raja_kemas.public_data_version"  # read here: the app need not read it again
@@ -84,6 +87,8 @@ class PublicPageCache:
     def _key(self, environ):
         if environ.get("REQUEST_METHOD") != "GET" or not CACHED_PATHS.match(
                 environ.get("PATH_INFO", "")):
+            return None
+        if UNCACHED_ARGS & parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).keys():
             return None
         language = _cookie_key(environ.get("HTTP_COOKIE", ""))
         if language is None:
