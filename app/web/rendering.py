@@ -31,8 +31,16 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_file_hash(path))
 
 
+def page_links(*args, **kwargs):
+    """The page links of a paged list (templates/_pagination.html): a global, so a
+    fragment rendered from one block (render_block) has it too."""
+    macro = current_app.jinja_env.get_template("_pagination.html").module.page_links
+    return macro(*args, **kwargs)
+
+
 def init_app(app):
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
