@@ -244,9 +244,14 @@ def test_two_superadmins_stepping_down_at_once_leave_one(app, server):
         return lambda: browser.post(f"{server}/admin/pengguna/{user_id}", data=data,
                                     allow_redirects=False, timeout=TIMEOUT)
     answers = at_once([demote(b, i) for b, i in pairs])
-    assert sorted(a.status_code for a in answers) == [200, 303]
-    refused = answers[0] if answers[0].status_code == 200 else answers[1]
-    assert "superadmin aktif terakhir" in refused.text
+    # The loser is refused by the last-superadmin rule (200 with the message), or, when
+    # the winner's save committed before the loser's request was checked, is no longer a
+    # superadmin at all (403). Either way exactly one demotion happens.
+    codes = sorted(a.status_code for a in answers)
+    assert codes in ([200, 303], [303, 403]), codes
+    if codes == [200, 303]:
+        refused = answers[0] if answers[0].status_code == 200 else answers[1]
+        assert "superadmin aktif terakhir" in refused.text
     with database.connection_context():
         assert User.select().where(User.role == "superadmin").count() == 1
 
