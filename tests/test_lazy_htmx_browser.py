@@ -4,6 +4,7 @@ A cheap phone spends ~250 ms of CPU starting htmx, so public pages fetch it only
 visitor first uses the search form; until then every link and the plain GET form work.
 The kiosk and the admin load it at once, as before.
 """
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -210,4 +211,56 @@ def test_kiosk_and_admin_still_load_htmx_at_once(site, browser):
     page.goto(site("/admin/jasa"), wait_until="load")
     page.wait_for_function("() => window.htmx !== undefined")
     assert len(htmx_requests(page)) >= 1
+    page.context.close()
+
+
+def test_tapping_a_result_right_after_typing_opens_it(site, browser):
+    """CI once saw a tap on a result do nothing. The tap takes focus from the search box,
+    whose "change" reached the form's own trigger: a second search for the same words,
+    whose answer replaced the results under the finger between press and release."""
+    page = new_page(browser)
+    page.goto(site("/"))
+    page.get_by_label("Cari jasa").press_sequentially("jahit", delay=40)
+    expect(page.locator("#results .count")).to_contain_text("untuk “jahit”")
+    searches = []
+    page.on("request", lambda request: searches.append(request.url)
+            if request.headers.get("hx-request") else None)
+    page.locator("#results").get_by_role("link", name="Penjahit Pakaian").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Penjahit Pakaian")
+    assert searches == [], "leaving the search box must not search again"
+    page.context.close()
+
+
+def test_admin_filters_answer_each_choice_once(site, browser):
+    """The admin's list and audit filters: a changed select or date searches at once,
+    typing searches after a pause, and leaving a typed box does not search again."""
+    page = new_page(browser, viewport={"width": 1920, "height": 1080})
+    page.goto(site("/masuk"))
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    searches = []
+    page.on("request", lambda request: searches.append(request.url)
+            if request.headers.get("hx-request") else None)
+
+    page.goto(site("/admin/jasa"))
+    page.fill("#q", "pagar")
+    expect(page.locator("#results .count")).to_contain_text("1 jasa")
+    page.get_by_role("heading", level=1).click()  # focus leaves the box
+    page.select_option("select[name=status]", index=1)
+    expect(page).to_have_url(re.compile(r"status="))
+    page.wait_for_load_state("networkidle")
+    assert len(searches) == 2, searches  # the typing, then the status
+
+    searches.clear()
+    page.goto(site("/admin/audit"))
+    page.fill("#f-pengguna", "admin")
+    page.wait_for_function("() => location.search.includes('pengguna=admin')")
+    page.get_by_role("heading", level=1).click()
+    page.fill("#f-dari", "2020-01-01")
+    page.wait_for_function("() => location.search.includes('dari=2020-01-01')")
+    page.select_option("#f-entitas", index=1)
+    page.wait_for_function("() => /entitas=\\w/.test(location.search)")
+    page.wait_for_load_state("networkidle")
+    assert len(searches) == 3, searches
     page.context.close()

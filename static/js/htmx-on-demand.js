@@ -58,10 +58,10 @@
   }
 
   // The search box's "search" trigger sends the whole form, and its hx-sync drops this
-  // answer if typing goes on; a form without one answers "change".
+  // answer if typing goes on; a form without one answers "submit".
   function searchAgain(form) {
     var box = form.querySelector('input[type=search][hx-get]');
-    window.htmx.trigger(box || form, box ? 'search' : 'change');
+    window.htmx.trigger(box || form, box ? 'search' : 'submit');
   }
 
   function touched(event) {
