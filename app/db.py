@@ -1,5 +1,6 @@
 """The Peewee database: chosen by DATABASE_URL, connected per request; write transactions
 that wait for each other instead of failing."""
+import json
 import random
 import sqlite3
 import time
@@ -8,7 +9,7 @@ from functools import wraps
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from flask import request
-from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import SQL, DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase, fn
 from playhouse.db_url import connect
 from playhouse.pool import PooledSqliteDatabase
 
@@ -115,6 +116,60 @@ def is_sqlite() -> bool:
 def is_postgres() -> bool:
     """Tell whether the bound database is PostgreSQL."""
     return isinstance(database.obj, PostgresqlDatabase)
+
+
+# --- SQL that peewee writes once ----------------------------------------------------------
+
+_prepared = {}  # key -> (database, SQL, [(slot name or None, fixed value)])
+MAX_PREPARED = 1024  # shapes of query x days: far fewer in practice
+
+
+def prepared(key, build) -> tuple[str, list]:
+    """The SQL of the query `build(slot)` returns, written by peewee once per database and
+    `key`, with its parameters as (slot name, None) or (None, fixed value).
+
+    Peewee takes longer to write a public search's SQL (joins, consent rules) than SQLite
+    takes to run it. `slot(name)` stands in the query for a value given at each run
+    (run_prepared); everything else the SQL depends on, the date included, belongs in `key`.
+    """
+    db = database.obj
+    found = _prepared.get(key)
+    if found is None or found[0] is not db:
+        names = {}
+
+        def slot(name: str) -> str:
+            marker = f"\x00slot:{name}\x00"  # text no one types, kept as it is by peewee
+            names[marker] = name
+            return marker
+        sql, params = build(slot).sql()
+        template = [(names[p], None) if isinstance(p, str) and p in names else (None, p)
+                    for p in params]
+        if len(_prepared) >= MAX_PREPARED:
+            _prepared.clear()
+        found = _prepared[key] = (db, sql, template)
+    return found[1], found[2]
+
+
+def run_prepared(key, build, values: dict, edit=None):
+    """Run the prepared query (prepared) with `values` for its slots; `edit` may change the
+    SQL text first (an index hint, say)."""
+    sql, template = prepared(key, build)
+    params = [values[name] if name else value for name, value in template]
+    return database.execute_sql(edit(sql) if edit else sql, params)
+
+
+def id_in(field, ids_param):
+    """`field IN (the ids)` with the ids as one parameter (ids_value), so the SQL stays the
+    same whatever their number: a JSON array on SQLite, an array on PostgreSQL."""
+    if is_sqlite():
+        return field.in_(SQL("(SELECT value FROM json_each(?))", [ids_param]))
+    return field == fn.ANY(ids_param)
+
+
+def ids_value(ids) -> str | list:
+    """The parameter id_in expects for a list of ids."""
+    ids = [int(i) for i in ids]
+    return json.dumps(ids) if is_sqlite() else ids
 
 
 class DatabaseBusy(Exception):

@@ -82,7 +82,7 @@ def test_reindex_rebuilds_from_scratch(app, runner, make_listing, client):
     with app.test_request_context(), database.connection_context():
         delete_listing(Listing.get_by_id(binned.id), User.get(User.username == "admin"))
         if is_sqlite():  # PostgreSQL's index table refers to listing ids: none can be stale
-            search._backend().write(99999, "hantu", "hantu")
+            search._backend().write(99999, ("hantu", "hantu", "hantu", ""))
         assert binned.id in _indexed_ids()
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0 and "2 jasa" in result.output

@@ -152,13 +152,18 @@ def check_same_as_reference(filters: SearchFilters, per_page: int, expected=None
 
 
 def test_every_path_gives_the_reference_answer(db, directory_data, monkeypatch):
-    paths = set()  # (walked?) of every read of ranked ids: both kinds must be exercised
-    ranked_ids = directory._ranked_ids
+    paths = set()  # every way ids are read (walked newest first, ranked): both must be used
+    walked_ids, small_group = directory._Search.walk, directory._Search.newest
 
-    def spy(query, limit, offset=0, walk=False):
-        paths.add(walk)
-        return ranked_ids(query, limit, offset, walk)
-    monkeypatch.setattr(directory, "_ranked_ids", spy)
+    def spy_walk(self, group, limit, offset=0):
+        paths.add("walked")
+        return walked_ids(self, group, limit, offset)
+
+    def spy_small(self, group, limit):
+        paths.add("ranked")
+        return small_group(self, group, limit)
+    monkeypatch.setattr(directory._Search, "walk", spy_walk)
+    monkeypatch.setattr(directory._Search, "newest", spy_small)
     hidden = {directory_data[k].id for k in ("draft", "withdrawn", "expired", "deleted")}
     assert matching_listings(SearchFilters(q="kebaya")).count() > 10  # more than the cap
     assert matching_listings(SearchFilters()).count() > 20  # more than a page per group
@@ -169,7 +174,7 @@ def test_every_path_gives_the_reference_answer(db, directory_data, monkeypatch):
             check_same_as_reference(SearchFilters(**case), PER_PAGE)
         everything = find_public(SearchFilters(q="kebaya"), 100)
         assert not hidden & {x.id for x in everything.items}
-    assert paths == {True, False}
+    assert paths == {"walked", "ranked"}
 
 
 def test_last_capped_page_when_page_size_does_not_divide_the_cap(db, directory_data,
@@ -275,10 +280,10 @@ def _drop_filter_terms():
     query = (Listing.select(Listing, Category, Region).join(Category).switch(Listing)
              .join(Region, JOIN.LEFT_OUTER).where(Listing.deleted_at.is_null()))
     for listing in query:
-        title, body = search.listing_document(listing)
+        title, body, *ranking_words = search.listing_document(listing)
         body = " ".join(w for w in body.split() if not w.startswith(("zunit", "zcat", "zkec",
                                                                       "zkab")))
-        search._backend().write(listing.id, title, body)
+        search._backend().write(listing.id, (title, body, *ranking_words))
 
 
 def _filtered_cases():

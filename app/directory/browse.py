@@ -1,10 +1,19 @@
 """The public directory: filters, search results, one listing."""
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 
-from app.db import database, is_sqlite
+from peewee import SQL, fn
+
+from app.db import is_sqlite, run_prepared
 from app.directory import ranking, search, vocabulary
-from app.directory.publishing import PublicListing, public_cards, public_listings, to_public
+from app.directory.lookups import lookups
+from app.directory.publishing import (
+    PublicListing,
+    public_cards,
+    public_listings,
+    to_public,
+)
 from app.directory.search import MAX_QUERY_CHARS, filter_and_rank
 from app.models import Category, Listing, OpenSlot, Region, Unit
 from app.records import hours
@@ -64,99 +73,157 @@ NEWEST = (Listing.updated_at.desc(), Listing.id.desc())
 WALK_INDEX = "listing_updated_at"
 
 
-def _visible(filters: SearchFilters, today=None, channels=()):
-    """The public query (every privacy rule: publishing.py) narrowed by the form's filters."""
+def _filter_values(filters: SearchFilters) -> dict:
+    """The values of the form's filters, by the names _visible's slots use."""
+    day, minute = hours.now_in_wita() if filters.open_now else (None, None)
+    return {"unit": filters.unit, "category": filters.category, "kabupaten": filters.kabupaten,
+            "kecamatan": filters.kecamatan, "day": day, "minute": minute}
+
+
+def _visible(filters: SearchFilters, today=None, channels=(), value=None):
+    """The public query (every privacy rule: publishing.py) narrowed by the form's filters;
+    `value(name)` gives each filter's value (by default the filters' own; db.prepared's
+    slots when the SQL is written once)."""
+    value = value or _filter_values(filters).get
     query = public_listings(today, channels=channels)
     if filters.unit:
-        query = query.where(Listing.unit.in_(Unit.select(Unit.id).where(Unit.slug == filters.unit)))
+        query = query.where(Listing.unit.in_(
+            Unit.select(Unit.id).where(Unit.slug == value("unit"))))
     if filters.category:
-        query = query.where(Category.slug == filters.category)
+        query = query.where(Category.slug == value("category"))
     if filters.kecamatan:
-        query = query.where(Region.code == filters.kecamatan)
+        query = query.where(Region.code == value("kecamatan"))
     elif filters.kabupaten:
-        query = query.where(Region.kabupaten == filters.kabupaten)
+        query = query.where(Region.kabupaten == value("kabupaten"))
     if filters.open_now:
-        query = query.where(Listing.id.in_(open_now()))
+        query = query.where(Listing.id.in_(OpenSlot.select(OpenSlot.listing).where(
+            (OpenSlot.weekday == value("day")) & (OpenSlot.opens <= value("minute"))
+            & (OpenSlot.closes > value("minute")))))
     return query
-
-
-def open_now():
-    """Ids of the listings open at this minute in WITA (their OpenSlot rows, split at
-    midnight, so a night that runs into the next day is found on both days)."""
-    day, minute = hours.now_in_wita()
-    return OpenSlot.select(OpenSlot.listing).where(
-        (OpenSlot.weekday == day) & (OpenSlot.opens <= minute) & (OpenSlot.closes > minute))
 
 
 def matching_listings(filters: SearchFilters, today=None, channels=()):
     """Public listings matching the form's filters and words (as typed), title matches
-    first, then newest; find_public shows the same listings ranked by relevance."""
+    first, then newest; find_public shows the same listings ranked by relevance.
+    (OpenSlot rows are split at midnight, so *Buka sekarang* finds a night that runs into
+    the next day on both days.)"""
     return filter_and_rank(_visible(filters, today, channels), Listing, filters.q)
 
 
 def _filter_tags(filters: SearchFilters) -> list[str]:
     """The search index's words for the form's filters (search.filter_terms)."""
-    def id_of(model, *where):
-        found = model.select(model.id).where(*where).first()
+    tables = lookups()
+
+    def id_of(found):
         return found.id if found else 0  # no such slug: a word no listing carries
+    region = None
+    if filters.kecamatan:
+        region = next((r for regions in tables.regions.values() for r in regions
+                       if r.code == filters.kecamatan), None)
     return search.filter_terms(
-        unit_id=id_of(Unit, Unit.slug == filters.unit) if filters.unit else None,
-        category_id=(id_of(Category, Category.slug == filters.category)
+        unit_id=id_of(tables.unit_by_slug.get(filters.unit)) if filters.unit else None,
+        category_id=(id_of(tables.category_by_slug.get(filters.category))
                      if filters.category else None),
-        region_id=(id_of(Region, Region.code == filters.kecamatan)
-                   if filters.kecamatan else None),
+        region_id=id_of(region) if filters.kecamatan else None,
         kabupaten=filters.kabupaten if filters.kabupaten and not filters.kecamatan else None)
 
 
-def _count_to(query, limit: int) -> int:
-    """How many rows `query` has, counting no further than `limit`."""
-    return query.select(Listing.id).order_by().limit(limit).count()
+class _Search:
+    """The SQL of one search's groups (_rank_groups): the visible listings, narrowed to the
+    index's matches ("matches"), to those whose title matches ("title"), or to the others
+    ("rest"); "all" is every visible listing.
 
-
-def _ranked_ids(query, limit: int, offset: int = 0, walk: bool = False) -> list[int]:
-    """Ids of `query` in its order; `walk`: newest first along the updated_at index,
-    stopping when `limit` are found.
-
-    Without the hint SQLite would rather fetch every match and sort them: right for a
-    few hundred, 100 times slower for tens of thousands. PostgreSQL's planner decides
-    well by itself from its statistics.
+    Peewee writes each shape of it once a day (db.prepared): the words, the filter values,
+    limits and offsets are parameters.
     """
-    query = query.select(Listing.id)
-    if walk:
-        query = query.order_by(*NEWEST)
-    sql, params = query.limit(limit).offset(offset).sql()
-    if walk and is_sqlite():
-        sql = sql.replace('FROM "listing" AS "t1"',
-                          f'FROM "listing" AS "t1" INDEXED BY "{WALK_INDEX}"', 1)
-    return [row[0] for row in database.execute_sql(sql, params)]
+    def __init__(self, filters: SearchFilters, today: dt.date):
+        self.filters, self.today = filters, today
+        self.q = filters.q if search.query_words(filters.q) else ""  # only punctuation: none
+        self.tags = _filter_tags(filters)
+        self.values = _filter_values(filters)
+        self.match = {}  # "any"/"title" -> (the subquery's SQL, its number of parameters)
+        for name, title_only in (("any", False), ("title", True)):
+            found = search.matching_sql(self.q, title_only, self.tags)
+            if found and (self.q or not title_only):
+                self.match[name] = (found[0], len(found[1]))
+                self.values.update({f"{name}{n}": p for n, p in enumerate(found[1])})
+        self.shape = (today, tuple(bool(getattr(filters, f)) for f in
+                                   ("unit", "category", "kecamatan", "kabupaten", "open_now")),
+                      tuple(sorted(self.match.items())))
+
+    def _query(self, group: str, slot):
+        query = _visible(self.filters, self.today, value=slot)
+        if group == "all":
+            return query
+
+        def subquery(name):
+            sql, count = self.match[name]
+            return SQL(sql, [slot(f"{name}{n}") for n in range(count)])
+        if group == "title":  # a title match matches the whole expression too
+            return query.where(Listing.id.in_(subquery("title")))
+        query = query.where(Listing.id.in_(subquery("any")))
+        if group == "rest":
+            return query.where(Listing.id.not_in(subquery("title")))
+        return query
+
+    def walk(self, group: str, limit: int, offset: int = 0) -> list[int]:
+        """Ids of a large group newest first, along the updated_at index, stopping when
+        `limit` are found.
+
+        Without the hint SQLite would rather fetch every match and sort them: right for a
+        few hundred, 100 times slower for tens of thousands. PostgreSQL's planner decides
+        well by itself from its statistics.
+        """
+        def build(slot):
+            return self._query(group, slot).select(Listing.id).order_by(*NEWEST).limit(
+                slot("limit")).offset(slot("offset"))
+
+        def hint(sql):
+            return sql.replace('FROM "listing" AS "t1"',
+                               f'FROM "listing" AS "t1" INDEXED BY "{WALK_INDEX}"', 1)
+        values = {**self.values, "limit": limit, "offset": offset}
+        return [row[0] for row in run_prepared(("walk", group, *self.shape), build, values,
+                                               hint if is_sqlite() else None)]
+
+    def newest(self, group: str, limit: int) -> list[int]:
+        """Ids of up to `limit` listings of a small group, newest first: sorted here, as
+        SQLite might otherwise walk the whole updated_at index to find a few hundred."""
+        def build(slot):
+            return self._query(group, slot).select(Listing.id, Listing.updated_at).limit(
+                slot("limit"))
+        rows = run_prepared(("newest", group, *self.shape), build,
+                            {**self.values, "limit": limit}).fetchall()
+        # updated_at: ISO text on SQLite, which sorts as the time does; a datetime elsewhere
+        return [i for i, _ in sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)]
+
+    def count(self, group: str, limit: int) -> int:
+        """How many listings the group has, counting no further than `limit`."""
+        def build(slot):
+            inner = self._query(group, slot).select(SQL("1")).limit(slot("limit"))
+            return Listing.select(fn.COUNT(SQL("1"))).from_(inner.alias("found"))
+        return run_prepared(("count", group, *self.shape), build,
+                            {**self.values, "limit": limit}).fetchone()[0]
 
 
-def _rank_groups(filters: SearchFilters):
+def _rank_groups(found: _Search) -> list[tuple[str, bool]]:
     """The visible matches as disjoint groups in rank order, each with whether it is
-    small enough to rank whole by relevance (app/directory/ranking.py; else it is walked newest
-    first).
+    small enough to rank whole by relevance (app/directory/ranking.py; else it is walked
+    newest first).
 
     The search index alone (words and filter terms) tells cheaply how big each group can
     be. Up to SMALL matches are one group. More: the listings whose title matches, then
     the others (walked: with that many matches the words are too common to rank by).
     """
-    visible = _visible(filters)
-    q = filters.q if search.query_words(filters.q) else ""  # only punctuation: no words
-    tags = _filter_tags(filters)
-    if not q and not tags:
-        return [(visible, False)]  # the whole directory, newest first
-    everything = visible.where(Listing.id.in_(search.matching(q, tags=tags)))
+    if "any" not in found.match:
+        return [("all", False)]  # the whole directory, newest first
 
     def small(title_only=False):
-        return search.count_matching(q, title_only, tags, SMALL + 1) <= SMALL
+        return search.count_matching(found.q, title_only, found.tags, SMALL + 1) <= SMALL
     if small():
-        return [(everything, True)]
-    if not q:
-        return [(everything, False)]
-    # A title match matches the whole expression too: the title group needs one list.
-    title = Listing.id.in_(search.matching(q, True, tags))
-    return [(visible.where(title).order_by(*NEWEST), small(title_only=True)),
-            (everything.where(~title), False)]
+        return [("matches", True)]
+    if not found.q:
+        return [("matches", False)]
+    return [("title", small(title_only=True)), ("rest", False)]
 
 
 def find_public(filters: SearchFilters, per_page: int) -> ResultPage:
@@ -196,14 +263,15 @@ def _one_page(filters: SearchFilters, per_page: int):
     Does only the work the page needs, so it stays fast with 100,000 listings: counts
     stop after COUNT_CAP, and large groups are read in rank order until the page is full.
     """
-    groups = _rank_groups(filters)
+    found = _Search(filters, dt.date.today())
+    groups = _rank_groups(found)
     upto = filters.page * per_page  # the page shown is never later than the one asked for
-    whole = [ranking.rank(_ranked_ids(query, SMALL + 1), filters.q, upto) if small else None
-             for query, small in groups]
+    whole = [ranking.rank(found.newest(group, SMALL + 1), filters.q, upto) if small else None
+             for group, small in groups]
     cap = -(-COUNT_CAP // per_page) * per_page  # whole pages: the last one is full too
     total, sizes = 0, []  # counted group by group, and no further than cap + 1
-    for (query, _), ranked in zip(groups, whole):
-        sizes.append(len(ranked) if ranked is not None else _count_to(query, cap + 1 - total))
+    for (group, _), ranked in zip(groups, whole):
+        sizes.append(len(ranked) if ranked is not None else found.count(group, cap + 1 - total))
         total += sizes[-1]
         if total > cap:
             total = cap + 1
@@ -213,11 +281,11 @@ def _one_page(filters: SearchFilters, per_page: int):
     page = min(filters.page, pages)
     start, stop = (page - 1) * per_page, page * per_page
     ids, before = [], 0  # `before`: how many listings the earlier groups hold
-    for (query, _), ranked, size in zip(groups, whole, sizes):
+    for (group, _), ranked, size in zip(groups, whole, sizes):
         first, last = max(start - before, 0), min(stop - before, size)
         if first < last:  # this group holds part of the page
-            ids += ranked[first:last] if ranked is not None else _ranked_ids(
-                query, last - first, first, walk=True)
+            ids += ranked[first:last] if ranked is not None else found.walk(
+                group, last - first, first)
         before += size
     return ids, total, page, pages, more
 

@@ -5,15 +5,14 @@ reach the client record because the object does not carry it. The client's newes
 consent version decides what (scope) may be shown and where (channels).
 """
 import datetime as dt
-import json
 import re
 from collections import namedtuple
 from dataclasses import dataclass
 
 from flask import url_for
-from peewee import JOIN, SQL, DateField, DateTimeField, fn
+from peewee import JOIN, DateField, DateTimeField, fn
 
-from app.db import database, is_sqlite
+from app.db import id_in, ids_value, run_prepared
 from app.models import Category, Client, Consent, Listing, Region
 from app.records import hours_entry
 from app.records.consent import CHANNELS, SCOPES
@@ -294,29 +293,9 @@ CardRow = namedtuple("CardRow", [
     "photo_thumb", "photo_width", "photo_height", "thumb_width", "thumb_height",
     "last_confirmed_at", "updated_at", "latitude", "longitude", "category_name",
     "category_slug", "kecamatan", "kabupaten", *SCOPE_FIELDS])
-_IDS = object()  # where the page's ids go among a card query's parameters
-_card_queries = {}  # (database, day) -> (SQL, parameters, index of the ids, converters)
-
-
-def _card_query(today: dt.date):
-    """public_listings() for a list of ids, selecting what cards show, as SQL made once a
-    day (peewee takes longer to write this query than the database takes to run it)."""
-    db = database.obj
-    key = (id(db), today)
-    found = _card_queries.get(key)
-    if found is None or found[0] is not db:
-        if is_sqlite():  # the ids as one JSON parameter: the SQL stays the same
-            wanted = Listing.id.in_(SQL("(SELECT value FROM json_each(?))", [_IDS]))
-        else:
-            wanted = Listing.id == fn.ANY(_IDS)
-        query = public_listings(today).where(wanted).select(*CARD_COLUMNS).tuples()
-        sql, params = query.sql()
-        position = next(i for i, value in enumerate(params) if value is _IDS)
-        converters = [column.python_value if isinstance(column, (DateField, DateTimeField))
-                      else None for column in CARD_COLUMNS]
-        _card_queries.clear()  # one day, one database: yesterday's SQL is no use
-        found = _card_queries[key] = (db, sql, params, position, converters)
-    return found[1:]
+# Dates come back from SQLite as text: converted as peewee would.
+_CONVERTERS = [column.python_value if isinstance(column, (DateField, DateTimeField)) else None
+               for column in CARD_COLUMNS]
 
 
 def public_cards(ids, today: dt.date | None = None) -> list[PublicListing]:
@@ -325,13 +304,14 @@ def public_cards(ids, today: dt.date | None = None) -> list[PublicListing]:
     ids = [int(i) for i in ids]
     if not ids:
         return []
-    sql, params, position, converters = _card_query(today or dt.date.today())
-    params = list(params)
-    params[position] = json.dumps(ids) if is_sqlite() else ids
+    today = today or dt.date.today()
+
+    def build(slot):  # written by peewee once a day (db.prepared)
+        return public_listings(today).where(id_in(Listing.id, slot("ids"))).select(*CARD_COLUMNS)
     rows = {}
-    for raw in database.execute_sql(sql, params):
+    for raw in run_prepared(("cards", today), build, {"ids": ids_value(ids)}):
         row = CardRow._make(convert(value) if convert and value is not None else value
-                            for convert, value in zip(converters, raw))
+                            for convert, value in zip(_CONVERTERS, raw))
         rows[row.id] = row
     links, views = _Links(), []
     for listing_id in ids:

@@ -12,8 +12,7 @@ The order, as DESIGN.md's "Search" asks:
 """
 import math
 
-from app.directory.search import indexed_terms, query_words, stem, words
-from app.models import Listing
+from app.directory.search import Indexed, indexed_terms, query_words, stem
 
 FIELD_WEIGHTS = {"title": 3.0, "description": 2.0, "context": 1.0}  # context: category, area
 LOOSE = 0.6  # a stem or prefix match counts for this much of an exact word
@@ -42,13 +41,12 @@ class _Candidate:
     """A listing's index words by field: title; description (the body words its
     description holds); context, the rest of the body (category words, area, price).
     Only words the index holds, so nothing the public may not see."""
-    __slots__ = ("title", "body", "description", "lengths")
+    __slots__ = ("body", "description", "lengths", "title", "title_words")
 
-    def __init__(self, description: str, title_terms, body_terms):
-        self.title, self.body = set(title_terms), set(body_terms)
-        written = set(words(description))
-        written.update([stem(w) for w in written])  # as index_terms writes them
-        self.description = self.body & written
+    def __init__(self, indexed: Indexed):
+        self.title, self.body = set(indexed.title), set(indexed.body)
+        self.description = self.body.intersection(indexed.description)
+        self.title_words = indexed.title_words  # as written, in order
         self.lengths = (len(self.title), len(self.description),
                         len(self.body) - len(self.description))
 
@@ -57,25 +55,30 @@ class _Candidate:
                 _strength(word, loose, self.body, self.description))
 
 
-def _by_relevance(ids: list[int], query: list[str], rows: dict) -> list[int]:
+NOT_INDEXED = _Candidate(Indexed([], [], [], []))
+
+
+def _by_relevance(ids: list[int], query: list[str], found: dict) -> list[int]:
     """Order one tier (`ids`, newest first) by the bm25-like score, then shorter titles.
     How rare a word is and the average field lengths are the tier's own."""
-    terms = indexed_terms(ids)
-    found = {i: _Candidate(rows[i][2] or "", *terms.get(i, ([], []))) for i in ids}
-    known = set().union(*(c.title | c.body for c in found.values()))
+    tier = {i: found[i] for i in ids}
+    known = set()  # the tier's words: the last query word's prefix forms come from them
+    for candidate in tier.values():
+        known |= candidate.title
+        known |= candidate.body
     loose = [_loose_forms(w, n == len(query) - 1, known) for n, w in enumerate(query)]
     strength = {i: [c.strengths(w, loose[n]) for n, w in enumerate(query)]
-                for i, c in found.items()}
-    count = len(found)
-    average = [sum(c.lengths[f] for c in found.values()) / count or 1.0 for f in range(3)]
+                for i, c in tier.items()}
+    count = len(tier)
+    average = [sum(c.lengths[f] for c in tier.values()) / count or 1.0 for f in range(3)]
     weights = list(FIELD_WEIGHTS.values())
     idf = []
     for n in range(len(query)):  # how rare each word is in the candidates' own text
-        df = sum(1 for i in found if strength[i][n][0] or strength[i][n][1])
+        df = sum(1 for i in tier if strength[i][n][0] or strength[i][n][1])
         idf.append(math.log(1 + (count - df + 0.5) / (df + 0.5)))
 
     def score(i) -> float:
-        lengths, total = found[i].lengths, 0.0
+        lengths, total = tier[i].lengths, 0.0
         for n, by_field in enumerate(strength[i]):
             for f, value in enumerate(by_field):
                 if value:
@@ -83,32 +86,30 @@ def _by_relevance(ids: list[int], query: list[str], rows: dict) -> list[int]:
                     total += idf[n] * weights[f] * value * (K1 + 1) / (1 + K1 * norm)
         return round(total, 9)
 
-    return sorted(ids, key=lambda i: (-score(i), len(words(rows[i][0]))))
+    return sorted(ids, key=lambda i: (-score(i), len(tier[i].title_words)))
 
 
 def rank(ids, text: str, upto: int | None = None) -> list[int]:
-    """Return `ids` (listings in the search index) in relevance order for the query `text`;
-    with no words (filters alone, a category page), newest first.
+    """Return `ids` (listings in the search index, newest first) in relevance order for the
+    query `text`; with no words (filters alone, a category page), as they are.
 
     Tiers by how many query words the title holds as typed; each tier ordered by
     _by_relevance. With `upto`, only the tiers holding the first `upto` places are scored
     (the rest stay newest first): a page needs no more, and the places it shows are the
-    same as in the full order.
+    same as in the full order. Everything comes from the index (search.Indexed).
     """
-    query = query_words(text)
-    rows = {i: (title, updated_at, description) for i, title, updated_at, description in
-            Listing.select(Listing.id, Listing.title, Listing.updated_at, Listing.description)
-            .where(Listing.id.in_(list(ids))).tuples()}
-    newest = sorted(rows, key=lambda i: (rows[i][1], i), reverse=True)
-    if not query or not rows:
-        return newest
+    query, ids = query_words(text), list(ids)
+    if not query or not ids:
+        return ids
+    found = indexed_terms(ids)
+    found = {i: _Candidate(found[i]) if i in found else NOT_INDEXED for i in ids}
     wanted = set(query)
     tiers = {}
-    for i in newest:
-        tiers.setdefault(len(wanted & set(words(rows[i][0]))), []).append(i)
+    for i in ids:
+        tiers.setdefault(len(wanted.intersection(found[i].title_words)), []).append(i)
     ranked = []
     for typed in sorted(tiers, reverse=True):
         tier = tiers[typed]
         ranked += tier if upto is not None and len(ranked) >= upto else (
-            _by_relevance(tier, query, rows))
+            _by_relevance(tier, query, found))
     return ranked

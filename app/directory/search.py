@@ -8,9 +8,11 @@ reaches MATCH (SQLite) or to_tsquery (PostgreSQL), so nothing typed is syntax.
 Both backends index the same text; the public order by relevance is app/directory/ranking.py's,
 made from these index words so that it is the same on both.
 """
+import json
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 from peewee import SQL
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -85,8 +87,18 @@ def shows_area(listing) -> bool:
     return bool(newest and newest.scope_area)
 
 
-def listing_document(listing) -> tuple[str, str]:
-    """Return the (title, body) text indexed for a listing: public fields only."""
+class Indexed(NamedTuple):
+    """What the index holds for a listing, as lists of words. Title and body are searched;
+    the title's words as written and the description's own index words (words and stems)
+    are only kept for the relevance order (app/directory/ranking.py)."""
+    title: list[str]
+    body: list[str]
+    title_words: list[str]
+    description: list[str]
+
+
+def listing_document(listing) -> tuple[str, str, str, str]:
+    """Return the text indexed for a listing (Indexed's fields): public fields only."""
     category = listing.category
     parts = [listing.description, category.name, category.keywords.replace("|", " "),
              category.keywords_en.replace("|", " "), listing.price_hint]
@@ -98,17 +110,18 @@ def listing_document(listing) -> tuple[str, str]:
         parts += [region.kecamatan, region.kabupaten, region.aliases.replace("|", " ")]
     tags = filter_terms(listing.unit_id, listing.category_id, region.id if region else None,
                         region.kabupaten if region else None)
-    return index_terms(listing.title), " ".join([index_terms(" ".join(parts)), *tags])
+    return (index_terms(listing.title), " ".join([index_terms(" ".join(parts)), *tags]),
+            " ".join(words(listing.title)), index_terms(listing.description))
 
 
 class _Fts5:
     """SQLite: the FTS5 table `listing_fts`, keyed by rowid = listing id."""
 
     @staticmethod
-    def write(listing_id, title, body):
+    def write(listing_id, document):
         database.execute_sql("DELETE FROM listing_fts WHERE rowid = ?", (listing_id,))
-        database.execute_sql("INSERT INTO listing_fts (rowid, title, body) VALUES (?, ?, ?)",
-                             (listing_id, title, body))
+        database.execute_sql("INSERT INTO listing_fts (rowid, title, body, title_words, "
+                             "description) VALUES (?, ?, ?, ?, ?)", (listing_id, *document))
 
     @staticmethod
     def delete(listing_id=None):
@@ -130,7 +143,7 @@ class _Fts5:
         expr = cls.expression(text, title_only, tags)
         if expr is None:
             return None
-        return SQL("(SELECT rowid FROM listing_fts WHERE listing_fts MATCH ?)", [expr])
+        return "(SELECT rowid FROM listing_fts WHERE listing_fts MATCH ?)", [expr]
 
     @classmethod
     def count(cls, text, title_only, tags, limit):
@@ -140,22 +153,23 @@ class _Fts5:
 
     @staticmethod
     def read(ids):
-        marks = ", ".join("?" * len(ids))
         rows = database.execute_sql(
-            f"SELECT rowid, title, body FROM listing_fts WHERE rowid IN ({marks})", list(ids))
-        return {i: (title.split(), body.split()) for i, title, body in rows}
+            "SELECT rowid, title, body, title_words, description FROM listing_fts "
+            "WHERE rowid IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+        return {i: Indexed(*(text.split() for text in texts)) for i, *texts in rows}
 
 
 class _Tsvector:
     """PostgreSQL: `listing_search` holds to_tsvector('simple', ...) of the same words."""
 
     @staticmethod
-    def write(listing_id, title, body):
+    def write(listing_id, document):
         database.execute_sql(
-            "INSERT INTO listing_search (listing_id, title, body) "
-            "VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s)) "
-            "ON CONFLICT (listing_id) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body",
-            (listing_id, title, body))
+            "INSERT INTO listing_search (listing_id, title, body, title_words, description) "
+            "VALUES (%s, to_tsvector('simple', %s), to_tsvector('simple', %s), %s, %s) "
+            "ON CONFLICT (listing_id) DO UPDATE SET title = EXCLUDED.title, "
+            "body = EXCLUDED.body, title_words = EXCLUDED.title_words, "
+            "description = EXCLUDED.description", (listing_id, *document))
 
     @staticmethod
     def delete(listing_id=None):
@@ -184,14 +198,16 @@ class _Tsvector:
         found = cls.condition(text, title_only, tags)
         if found is None:
             return None
-        return SQL(f"(SELECT listing_id FROM listing_search WHERE {found[0]})", found[1])
+        return f"(SELECT listing_id FROM listing_search WHERE {found[0]})", found[1]
 
     @staticmethod
     def read(ids):
         rows = database.execute_sql(
-            "SELECT listing_id, title::text, body::text FROM listing_search "
-            "WHERE listing_id = ANY(%s)", (list(ids),))
-        return {i: (_LEXEME.findall(title), _LEXEME.findall(body)) for i, title, body in rows}
+            "SELECT listing_id, title::text, body::text, title_words, description "
+            "FROM listing_search WHERE listing_id = ANY(%s)", (list(ids),))
+        return {i: Indexed(_LEXEME.findall(title), _LEXEME.findall(body), title_words.split(),
+                           description.split())
+                for i, title, body, title_words, description in rows}
 
     @classmethod
     def count(cls, text, title_only, tags, limit):
@@ -207,8 +223,7 @@ def _backend():
 
 def index_listing(listing) -> None:
     """Write a listing's public words into the search index (replacing older ones)."""
-    title, body = listing_document(listing)
-    _backend().write(listing.id, title, body)
+    _backend().write(listing.id, listing_document(listing))
 
 
 def remove_listing(listing_id: int) -> None:
@@ -289,17 +304,23 @@ def tsquery_expression(query: str) -> str | None:
     return " & ".join(groups)
 
 
-def matching(text: str, title_only: bool = False, tags=()):
-    """A subquery of the ids of listings whose words match `text` and that carry every
-    filter term of `tags` (filter_terms); None when there is neither."""
+def matching_sql(text: str, title_only: bool = False, tags=()) -> tuple[str, list] | None:
+    """The SQL and parameters of `matching`'s subquery; None when there is no subquery."""
     return _backend().matching(text, title_only, tuple(tags))
 
 
-def indexed_terms(ids) -> dict[int, tuple[list[str], list[str]]]:
-    """The indexed (title terms, body terms) of each listing id, in chunks of 500."""
-    ids, found = list(ids), {}
-    for start in range(0, len(ids), 500):
-        found.update(_backend().read(ids[start:start + 500]))
+def matching(text: str, title_only: bool = False, tags=()):
+    """A subquery of the ids of listings whose words match `text` and that carry every
+    filter term of `tags` (filter_terms); None when there is neither."""
+    found = matching_sql(text, title_only, tags)
+    return SQL(*found) if found else None
+
+
+def indexed_terms(ids) -> dict[int, Indexed]:
+    """What the index holds for each listing id, read in chunks of 5,000."""
+    ids, found = [int(i) for i in ids], {}
+    for start in range(0, len(ids), 5000):
+        found.update(_backend().read(ids[start:start + 5000]))
     return found
 
 

@@ -83,9 +83,9 @@ class Vocabulary:
 def _build(today: dt.date) -> Vocabulary:
     rows = list(public_listings(today).select(Listing.id, Listing.category).tuples())
     frequency, titles = Counter(), Counter()
-    for title, body in indexed_terms([i for i, _ in rows]).values():
-        titles.update(set(title))
-        frequency.update({t for t in (*title, *body) if not is_filter_term(t)})
+    for found in indexed_terms([i for i, _ in rows]).values():
+        titles.update(set(found.title))
+        frequency.update({t for t in (*found.title, *found.body) if not is_filter_term(t)})
     return Vocabulary(dict(frequency), dict(titles), dict(Counter(c for _, c in rows)))
 
 
