@@ -1,7 +1,8 @@
 """Sharing a listing outside the site: share cards, QR codes, sitemap entries.
 
 Everything here works from `PublicListing` views and plain values, never from models,
-so nothing internal can end up on a card, a flyer or in the sitemap.
+so nothing internal can end up on a card, a flyer or in the sitemap. segno and Pillow
+are imported on first use: most requests draw neither a QR code nor a card.
 """
 import datetime as dt
 import io
@@ -10,10 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import segno
 from flask import url_for
 from markupsafe import Markup
-from PIL import Image, ImageDraw, ImageFont
 
 from app.directory.publishing import PublicListing, public_listings, to_public
 from app.models import Category, Listing
@@ -34,6 +33,7 @@ REGULAR_FONTS = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.
 
 def qr_svg(url: str, scale: int = 4) -> Markup:
     """Return an inline SVG QR code for `url`, sized `scale` pixels per module."""
+    import segno
     qr = segno.make(url, error="m")
     # omitsize gives a viewBox, so CSS may resize it; width/height keep the natural size.
     svg = qr.svg_inline(scale=scale, dark="#000", light="#fff", omitsize=True)
@@ -86,6 +86,7 @@ def meta_description(listing: PublicListing, limit: int = DESCRIPTION_LIMIT) -> 
 
 def _font(candidates: list[str], size: int):
     """Load the first font found at `size`, else Pillow's built-in one."""
+    from PIL import ImageFont
     for name in candidates:
         if name.startswith("/") and not Path(name).exists():
             continue
@@ -158,6 +159,7 @@ def _pin(draw, x: int, y: int, size: int, colour: str) -> None:
 def _card_png(title: str, category: str, region: str, app_name: str, office: str) -> bytes:
     # Keyed on the very text drawn: an edited listing gets a new card, an unchanged one
     # is not drawn again.
+    from PIL import Image, ImageDraw
     width, height = CARD_SIZE
     margin = 72
     image = Image.new("RGB", CARD_SIZE, BG)

@@ -14,8 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app, has_app_context
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from app.config import DATA_DIR
 from app.directory.lookups import lookups
@@ -73,6 +71,8 @@ class Vocabulary:
         limit = max_typos(word)
         if not limit:
             return None
+        from rapidfuzz import process  # 4 MB: loaded by the first search with a typo
+        from rapidfuzz.distance import OSA
         found = process.extract(word, self.sorted_terms, scorer=OSA.distance,
                                 score_cutoff=limit, limit=None)
         if not found:
@@ -186,6 +186,8 @@ def zero_result_help(text: str, vocabulary: Vocabulary | None = None, count: int
     vocabulary = vocabulary or current()
     categories = [c for c in Category.select() if vocabulary.category_listings.get(c.id)]
     typed = " ".join(query_words(text))
+
+    from rapidfuzz import fuzz
 
     def closeness(category):
         phrases = [category.name, *category.keyword_list,

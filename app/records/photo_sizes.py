@@ -6,16 +6,21 @@ saved, or from the stored photo on first request for photos saved before sizes e
 They live beside the uploads folder (`uploads-sizes`, see sizes_folder): derived files
 that backups and restores leave alone, and that can be deleted at any time. Pillow writes
 no metadata: the stored photo has none, and `info` is cleared before saving.
+Pillow is imported on first use (app/records/photos.py says why).
 """
+from __future__ import annotations
+
 import io
 import os
 import re
 import secrets
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from app.records.photos import FULL_SIZE
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 VARIANT_WIDTHS = (320, 640, 1200)
 VARIANT_FORMATS = {"jpg": "JPEG", "webp": "WEBP"}
@@ -100,6 +105,7 @@ def make_variant(folder: Path, name: str, width: int, ext: str) -> Path | None:
         return target
     if not source.exists():
         return None
+    from PIL import Image
     with Image.open(source, formats=("JPEG",)) as image:  # our own re-encoded JPEG
         image.load()
         data = _variant_bytes(image, width, ext)

@@ -3,18 +3,25 @@
 The type comes from the content (Pillow's format), never the file name. Files that are
 also something else (a JPEG with a ZIP, HTML or PHP after it, a GIF that is a script) are
 refused outright, although re-encoding would drop the extra bytes anyway.
+
+Pillow (3 MB in memory) is imported on first use: a process serving public pages never
+opens an upload.
 """
+from __future__ import annotations
+
 import io
 import secrets
 import shutil
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from app.records.polyglot import PhotoError, check_not_polyglot
 from app.web.i18n import N_, translate
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # MPO is a JPEG with extra pictures (Android "Ultra HDR" photos, 3D cameras); Pillow
 # opens it through its JPEG plugin. Only these plugins ever parse an upload.
@@ -59,6 +66,7 @@ def _other_picture(data: bytes) -> str | None:
 
 def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
     """Open image bytes, refusing non-images, odd formats, polyglots and decompression bombs."""
+    from PIL import Image, UnidentifiedImageError
     if not data:
         raise PhotoError(translate("Berkas foto kosong."))
     try:
@@ -102,6 +110,7 @@ def _encode(image: Image.Image, longest: int | None, width: int | None, quality:
 
 def _flatten(image: Image.Image) -> Image.Image:
     """Turn the image upright and into plain RGB (or grey) on white."""
+    from PIL import Image, ImageOps
     image = ImageOps.exif_transpose(image)  # keep the photo upright before dropping EXIF
     if image.mode in ("RGB", "L"):
         return image

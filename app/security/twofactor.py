@@ -12,7 +12,6 @@ import secrets
 import time
 
 import pyotp
-from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 
 from app.db import database
@@ -33,8 +32,10 @@ class TwoFactorError(ValueError):
 
 # --- the secret, encrypted at rest --------------------------------------------------
 
-def _fernet() -> Fernet:
-    """Return the cipher keyed by instance/totp_key, made on first use."""
+def _fernet():
+    """Return the cipher keyed by instance/totp_key, made on first use. (cryptography
+    weighs 6 MB in memory: imported by the logins that need it, not by every process.)"""
+    from cryptography.fernet import Fernet
     path = os.path.join(current_app.instance_path, KEY_FILE)
     if not os.path.exists(path):
         with open(path, "wb") as handle:
@@ -50,6 +51,7 @@ def _fernet() -> Fernet:
 def _secret(user: User) -> str | None:
     if not user.totp_secret:
         return None
+    from cryptography.fernet import InvalidToken
     try:
         return _fernet().decrypt(user.totp_secret.encode()).decode()
     except InvalidToken:
