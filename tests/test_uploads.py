@@ -142,17 +142,17 @@ def test_only_the_four_image_parsers_see_an_upload(tmp_path, monkeypatch):
     def spy(fp, mode="r", formats=None):
         seen.append(formats)
         return real_open(fp, mode, formats)
-    monkeypatch.setattr("app.records.photos.Image.open", spy)
+    monkeypatch.setattr(PILImage, "open", spy)  # app/records/photos.py imports it when used
     store(jpeg_bytes(), tmp_path)
     assert seen and all(f == ("JPEG", "PNG", "WEBP", "GIF") for f in seen)
 
 
 def test_decoder_surprise_is_refused_not_500(tmp_path, monkeypatch):
-    import app.records.photos as photos
+    from PIL import ImageOps
 
     def broken(image):
         raise struct.error("bad EXIF")
-    monkeypatch.setattr(photos.ImageOps, "exif_transpose", broken)
+    monkeypatch.setattr(ImageOps, "exif_transpose", broken)
     with pytest.raises(PhotoError, match="bukan foto"):
         store(jpeg_bytes(), tmp_path)
     assert list(tmp_path.iterdir()) == []
