@@ -158,6 +158,41 @@ def test_two_officers_saving_the_same_listing_at_once_one_saves_one_merges(
     print(f"\n{ROUNDS} rounds of two simultaneous edits: {dict(tally)}")
 
 
+def test_two_officers_changing_one_client_from_two_listings_at_once(
+        app, server, officers, make_listing):
+    """The client's internal fields are on the entry form of each of their listings: two
+    officers saving two listings of one client at the same moment, each with other notes,
+    get one save and one conflict panel, never a silent overwrite."""
+    from app.models import User
+    from app.records import listings as domain
+    from conftest import listing_data
+    one = make_listing()
+    with app.test_request_context(), database.connection_context():
+        other = domain.save_listing(None, one.client, listing_data(title="Permak Celana"),
+                                    User.get(User.username == "admin"))
+    urls = [f"{server}/admin/jasa/{x.id}/ubah" for x in (one, other)]
+    browsers = [signed_in(server, officers[0]), signed_in(server, officers[1])]
+    tally = Counter()
+    for round_number in range(ROUNDS):
+        forms = [form_values(b.get(u, timeout=TIMEOUT).text) for b, u in zip(browsers, urls)]
+        notes = [f"Catatan petugas {n} putaran {round_number}" for n in (1, 2)]
+        for form, note in zip(forms, notes):
+            form["client_internal_notes"] = note
+
+        def post(browser, url, form):
+            return lambda: browser.post(url, data=form, allow_redirects=False, timeout=TIMEOUT)
+        answers = at_once([post(b, u, f) for b, u, f in zip(browsers, urls, forms)])
+        tally.update(a.status_code for a in answers)
+        assert sorted(a.status_code for a in answers) == [200, 303], round_number
+        winner = 0 if answers[0].status_code == 303 else 1
+        loser = 1 - winner
+        assert conflict_rows(answers[loser].text)["Catatan internal"] == [
+            notes[winner], notes[loser]]
+        with database.connection_context():
+            assert Client.get_by_id(one.client_id).internal_notes == notes[winner]
+    print(f"\n{ROUNDS} rounds, two listings of one client saved at once: {dict(tally)}")
+
+
 def test_an_import_of_a_thousand_rows_while_two_admins_save(app, server, officers):
     rows = [valid_row(nama_jasa=f"Jasa impor {i}", nomor_register=f"IMP-{i}/2025",
                       nama_lengkap_klien=f"Klien Impor {i}", telepon=f"0812{i:08d}")

@@ -166,3 +166,69 @@ def test_a_button_pressed_on_a_row_read_before_an_edit_keeps_the_edit(app, make_
         saved = Listing.get_by_id(listing.id)
     assert saved.title == "Penjahit Kebaya"
     assert saved.version == listing.version + 2
+
+
+@pytest.fixture
+def two_listings_of_one_client(app, make_listing):
+    """Two listings of the same client (the second added from the client's record)."""
+    first = make_listing()
+    with app.test_request_context(), database.connection_context():
+        user = User.get(User.username == "admin")
+        second = domain.save_listing(None, first.client, listing_data(
+            title="Permak Celana", description="Potong dan permak celana."), user)
+    return first, second
+
+
+def stored_client(listing_id):
+    with database.connection_context():
+        return Listing.get_by_id(listing_id).client
+
+
+def test_a_stale_form_of_the_clients_other_listing_does_not_undo_a_client_change(
+        two_admins, two_listings_of_one_client):
+    """Both entry forms show the client's internal fields. An officer who saves the
+    second listing from a form opened before the first was saved must not silently put
+    the client's old notes and dates back: they get the conflict panel instead."""
+    first, second = two_admins
+    one, other = two_listings_of_one_client
+    url_one, url_other = f"/admin/jasa/{one.id}/ubah", f"/admin/jasa/{other.id}/ubah"
+    form_one, form_other = form_values(first.get(url_one).text), form_values(
+        second.get(url_other).text)
+    old_notes = form_other["client_internal_notes"]
+
+    form_one["client_internal_notes"] = "Wajib lapor tiap Senin."
+    assert first.post(url_one, data=form_one).status_code == 303
+    form_other["price_hint"] = "mulai Rp40.000"
+    page = second.post(url_other, data=form_other)
+
+    assert page.status_code == 200
+    rows = {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.select("td")]
+            for tr in BeautifulSoup(page.text, "html.parser").select("section.conflict tbody tr")}
+    assert rows["Catatan internal"] == ["Wajib lapor tiap Senin.", old_notes]
+    assert "Kisaran harga" not in rows  # the listing itself did not change meanwhile
+    assert stored_client(other.id).internal_notes == "Wajib lapor tiap Senin."
+    assert stored(other.id).price_hint != "mulai Rp40.000"
+
+    # Taking the stored notes and saving again keeps both changes.
+    again = form_values(page.text)
+    assert again["price_hint"] == "mulai Rp40.000"  # the typing is kept
+    again["client_internal_notes"] = "Wajib lapor tiap Senin."
+    assert second.post(url_other, data=again).status_code == 303
+    assert stored(other.id).price_hint == "mulai Rp40.000"
+    assert stored_client(other.id).internal_notes == "Wajib lapor tiap Senin."
+
+
+def test_saving_one_listing_of_a_client_is_no_conflict_for_the_other(
+        two_admins, two_listings_of_one_client):
+    """Only a change to the client (or their consent) makes the other form stale."""
+    first, second = two_admins
+    one, other = two_listings_of_one_client
+    url_one, url_other = f"/admin/jasa/{one.id}/ubah", f"/admin/jasa/{other.id}/ubah"
+    form_one, form_other = form_values(first.get(url_one).text), form_values(
+        second.get(url_other).text)
+    form_one["title"] = "Penjahit Kebaya"
+    assert first.post(url_one, data=form_one).status_code == 303
+    form_other["price_hint"] = "mulai Rp40.000"
+    assert second.post(url_other, data=form_other).status_code == 303
+    assert stored(other.id).price_hint == "mulai Rp40.000"
+    assert stored(one.id).title == "Penjahit Kebaya"

@@ -59,6 +59,7 @@ def _fill(form, listing, client):
     form.client_supervising_officer.data = current_user.full_name
     form.contact_relation.data = "klien"
     if client:
+        form.client_version.data = client.version
         for field in domain.CLIENT_FIELDS:
             form["client_" + field].data = getattr(client, field)
         consent = client.consents.order_by(-client.consents.model.id).first()
@@ -148,12 +149,16 @@ def _save(form, listing, client):
         form.version.errors = [_(BUSY_MESSAGE)]
     except domain.ConflictError as exc:
         from app.admin.changes import conflict_panel
-        # The form keeps the admin's input; with the stored version, Simpan now saves the merge.
-        form.version.data = str(exc.version)
+        # The form keeps the admin's input; with the stored versions, Simpan saves the merge.
+        if exc.version is not None:
+            form.version.data = str(exc.version)
+        form.client_version.data = str(exc.client_version)
         form.conflict = conflict_panel(form, exc, photo_waiting=bool(kept))
         labels = [str(form[f].label.text) for f in exc.changed if f in form]
         form.version.errors = [
-            _("Jasa ini baru saja diubah oleh admin lain.") + " "
+            (_("Jasa ini baru saja diubah oleh admin lain.") if exc.record == "listing" else
+             _("Data klien ini baru saja diubah oleh admin lain, lewat jasa lain milik klien "
+               "yang sama.")) + " "
             + (_("Yang berbeda: %(fields)s.", fields=", ".join(labels)) + " " if labels else "")
             + _("Isian Anda belum disimpan dan masih ada di formulir. Bandingkan di bawah, "
                 "sesuaikan isian, lalu tekan Simpan lagi.")]

@@ -28,7 +28,7 @@ REQUIRED = _l("Wajib diisi.")
 # The entry screen's field order (templates/admin/listing_form.html): the error summary at
 # the top lists the errors in the order the officer meets them.
 PAGE_ORDER = (
-    "version", "title", "category_id", "description", "region_id", "service_area",
+    "version", "client_version", "title", "category_id", "description", "region_id", "service_area",
     "location", "price_hint", "hours_mode", "hours_days", "hours_opens", "hours_closes",
     "hours_exceptions", "working_hours", "display_name", "contact_relation", "contact_name", "phone",
     "remove_photo", "photo", "client_full_name", "client_register_number",
@@ -145,6 +145,7 @@ class ListingForm(BaseForm):
     featured = BooleanField(_l("Tampilkan di layar kios"))
     publish = BooleanField(_l("Terbitkan sekarang"))
     version = HiddenField()
+    client_version = HiddenField()  # the client's internal fields are on this form too
 
     def set_choices(self):
         self.category_id.choices = [SelectChoice(0, _l("— pilih kategori —"))] + [

@@ -30,13 +30,16 @@ AUDITED = LISTING_FIELDS + ["latitude", "longitude", "hours", "phone", "photo", 
 
 class ConflictError(ValueError):
     """Someone else saved this record after it was opened: what is stored now, by whom, when."""
-    def __init__(self, changed, saved=None, version=None, by="", at=None):
+    def __init__(self, changed, saved=None, version=None, by="", at=None,
+                 client_version=None, record="listing"):
         super().__init__("conflict")
         self.changed = changed  # form field names whose stored value differs from the submitted one
         self.saved = saved or {}  # form field name -> value stored now
         self.version = version  # the stored version: submitting again with it saves
         self.by = by  # who saved last (full name, else user name)
         self.at = at  # when they saved (Listing.updated_at)
+        self.client_version = client_version  # the client's, likewise
+        self.record = record  # what changed meanwhile: "listing", or "client" (another listing)
 
 
 class FieldError(ValueError):
@@ -91,7 +94,9 @@ def save_listing(listing: Listing | None, client: Client | None, data: dict, use
 
     `data` holds plain values keyed as in CLIENT_FIELDS (prefixed `client_`),
     CONSENT_FIELDS (prefixed `consent_`), LISTING_FIELDS, plus `phone`, `publish`,
-    `remove_photo`, `version` and `location` (a map link or coordinates; left out = kept).
+    `remove_photo`, `version`, `client_version` (the client's, when the form was filled
+    from a stored client; left out = not checked) and `location` (a map link or
+    coordinates; left out = kept).
     The photo is either the uploaded `photo_bytes` or a
     `pending_photo` kept from an earlier attempt (app/records/pending_photos.py), which stays
     pending if the save fails. Raises FieldError, ConflictError or PublishError; on any
@@ -163,28 +168,35 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
     nothing. Everything is read again inside it, so a retry starts afresh."""
     is_new = listing is None
     before = None
+    as_saved = dict(data, working_hours=hours[1])  # the editor leaves the free text empty
+    if not is_new:
+        client = listing.client
+    if client is not None:
+        # Locked first: saves of two listings of one client take turns. The client's
+        # internal fields are on the form of each of their listings, so a form filled
+        # before the client changed (through another listing) is a conflict too.
+        client = locked(Client.select().where(Client.id == client.id)).get()
+        if str(data.get("client_version") or client.version) != str(client.version):
+            _conflict(None, as_saved, phone.e164, client, record="client")
     if not is_new:
         # The version check and the claim are one statement: of two simultaneous saves
         # of the same version exactly one passes; the other sees the conflict.
         if not compare_and_set_version(Listing, listing.id, data.get("version")):
-            # the hours as they would be saved: the editor leaves the free text empty
-            _conflict(Listing.get_by_id(listing.id), dict(data, working_hours=hours[1]),
-                      phone.e164)
+            _conflict(Listing.get_by_id(listing.id), as_saved, phone.e164, client)
         listing = Listing.get_by_id(listing.id)  # current, with the claimed version
         before = audit.snapshot(listing, AUDITED)
-        client = listing.client
-    if client is not None:  # locked: saves of two listings of one client take turns
-        client = locked(Client.select().where(Client.id == client.id)).get()
-    else:
-        client = Client(unit=user.unit, version=0)
-    for field, value in client_data.items():
-        setattr(client, field, value)
-    client.updated_at = now()
-    client.version += 1
-    client.save()
-
+    client = client or Client(unit=user.unit, version=0)
     latest = client.consents.order_by(Consent.id.desc()).first() if client.id else None
     consent_changed = _consent_changed(latest, consent_data)
+    # The client's version counts changes to the client and their consent only: saving
+    # one listing does not make the form of the client's other listing stale.
+    if not client.id or consent_changed or any(
+            not _same(getattr(client, field), value) for field, value in client_data.items()):
+        for field, value in client_data.items():
+            setattr(client, field, value)
+        client.updated_at = now()
+        client.version += 1
+        client.save()
     if consent_changed:
         consent_domain.new_version(client, consent_data, user)
 
@@ -244,13 +256,19 @@ def _write_slots(listing: Listing, known) -> None:
         OpenSlot.insert_many(rows).execute()
 
 
-def _conflict(fresh: Listing, data: dict, phone: str):
-    """Raise the ConflictError that shows the admin what is stored now, by whom, when."""
-    changed, saved = _changes(fresh, data, phone)
-    editor = fresh.updated_by
-    raise ConflictError(changed, saved, fresh.version,
+def _conflict(fresh: Listing | None, data: dict, phone: str, client: Client,
+              record: str = "listing"):
+    """Raise the ConflictError that shows the admin what is stored now, by whom, when:
+    the listing `fresh`, or (record "client", `fresh` None) the client and their consent,
+    changed through another listing (the client's listing saved last names who)."""
+    changed, saved = _changes(fresh, client, data, phone)
+    last = fresh if record == "listing" else (
+        client.listings.order_by(Listing.updated_at.desc()).first())
+    editor = last.updated_by if last else None
+    raise ConflictError(changed, saved, fresh.version if fresh else None,
                         (editor.full_name or editor.username) if editor else "",
-                        fresh.updated_at)
+                        last.updated_at if record == "listing" else client.updated_at,
+                        client.version, record)
 
 
 def _same(stored, submitted) -> bool:
@@ -260,14 +278,18 @@ def _same(stored, submitted) -> bool:
         (submitted if submitted not in ("", None) else None)
 
 
-def _changes(fresh: Listing, data: dict, phone: str) -> tuple[list[str], dict]:
-    """Return the form fields whose stored value differs from the submitted one, and those values."""
-    stored = {f: getattr(fresh, f) for f in LISTING_FIELDS}
-    stored["phone"] = fresh.phone
-    stored["location"] = location.place_of(fresh)
-    stored["publish"] = fresh.is_published
-    stored.update({"client_" + f: getattr(fresh.client, f) for f in CLIENT_FIELDS})
-    latest = fresh.client.consents.order_by(Consent.id.desc()).first()
+def _changes(fresh: Listing | None, client: Client, data: dict,
+             phone: str) -> tuple[list[str], dict]:
+    """Return the form fields whose stored value differs from the submitted one, and those
+    values (without `fresh`: the client's and consent's fields only)."""
+    stored = {}
+    if fresh is not None:
+        stored = {f: getattr(fresh, f) for f in LISTING_FIELDS}
+        stored["phone"] = fresh.phone
+        stored["location"] = location.place_of(fresh)
+        stored["publish"] = fresh.is_published
+    stored.update({"client_" + f: getattr(client, f) for f in CLIENT_FIELDS})
+    latest = client.consents.order_by(Consent.id.desc()).first()
     if latest or data.get("consent_given_on"):
         stored.update({"consent_" + f: getattr(latest, f, None) for f in CONSENT_FIELDS})
     submitted = dict(data, phone=phone)
