@@ -61,3 +61,20 @@ def test_each_package_says_what_it_owns():
     for room in DOMAIN:
         doc = ast.get_docstring(ast.parse((APP / room / "__init__.py").read_text(encoding="utf-8")))
         assert doc and len(doc.splitlines()) == 1, room
+
+
+# Where a plain transaction is right: startup work under its own lock, and a savepoint
+# inside a write_transaction (it catches one statement's IntegrityError).
+PLAIN_TRANSACTIONS = {"db.py", "operations/seed.py", "operations/migrate.py",
+                      "records/units.py"}
+
+
+def test_every_write_a_request_can_start_waits_for_a_busy_database():
+    """`database.atomic()` fails after SQLite's busy timeout (5 s) while an import holds
+    the write lock; db.write_transaction waits and retries (issue 10)."""
+    found = [f"{path.relative_to(APP).as_posix()}:{n}"
+             for path in APP.rglob("*.py")
+             if path.relative_to(APP).as_posix() not in PLAIN_TRANSACTIONS
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "database.atomic(" in line]
+    assert not found, f"use db.write_transaction: {found}"

@@ -185,3 +185,23 @@ def test_the_report_form_speaks_english(client, make_listing):
     client.set_cookie("lang", "en")
     page = client.get(f"/jasa/{listing.id}/laporkan").get_data(as_text=True)
     assert "Report a problem" in page and "Wrong number" in page
+
+
+def test_a_report_sent_during_a_long_write_waits_and_is_kept(app, client, make_listing,
+                                                             monkeypatch):
+    """An import holds SQLite's write lock for seconds: the visitor's report waits for it
+    (write_transaction) instead of failing after the connection's busy timeout."""
+    import sqlite3
+
+    from app.records import problem_reports
+    listing = make_listing()
+    real, tries = problem_reports._over_limit, []
+
+    def locked_twice(address):
+        tries.append(address)
+        if len(tries) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        return real(address)
+    monkeypatch.setattr(problem_reports, "_over_limit", locked_twice)
+    assert report(client, listing.id).status_code == 303
+    assert len(tries) == 3 and len(stored(app)) == 1

@@ -193,3 +193,47 @@ def test_cookie_flags_over_http(client):
     parts = [p.strip() for p in cookie.split(";")]
     assert parts[0].startswith("session=") and "Secure" not in parts
     assert {"HttpOnly", "SameSite=Lax"} <= set(parts)
+
+
+# --- a database busy with someone else's long write (an import) -------------------------
+
+def locked_for(monkeypatch, target: str, times: int):
+    """Make `target` (module.function) meet a locked database its first `times` calls."""
+    import sqlite3
+    module, name = target.rsplit(".", 1)
+    real, calls = getattr(__import__(module, fromlist=[name]), name), []
+
+    def sometimes_locked(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= times:
+            raise sqlite3.OperationalError("database is locked")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(target, sometimes_locked)
+    return calls
+
+
+def test_logging_in_while_the_database_is_busy_waits_and_succeeds(client, monkeypatch):
+    calls = locked_for(monkeypatch, "app.records.audit.record", times=2)
+    response = login(client)
+    assert response.status_code == 302 and "/masuk" not in response.location
+    assert len(calls) == 3  # tried again until the write lock was free
+    assert not signed_out(client)
+    monkeypatch.undo()
+    client.post("/keluar")  # logging out writes too
+    assert signed_out(client)
+
+
+def test_admin_pages_open_while_the_last_seen_time_cannot_be_written(client, monkeypatch):
+    """Noting the session's last activity is worth a write, not a failed page."""
+    login(client)
+    shift_session(client, last_seen_at=dt.timedelta(minutes=5))
+    import peewee
+    real_execute = peewee.ModelUpdate.execute
+
+    def busy(query, *args, **kwargs):
+        if query.model is UserSession:
+            import sqlite3
+            raise sqlite3.OperationalError("database is locked")
+        return real_execute(query, *args, **kwargs)
+    monkeypatch.setattr(peewee.ModelUpdate, "execute", busy)
+    assert client.get("/admin/").status_code == 200

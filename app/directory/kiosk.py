@@ -67,12 +67,15 @@ def clamp_interval(seconds: int) -> int:
 
 def set_interval(unit: Unit, seconds: int, user) -> Unit:
     """Change how long the unit's kiosk shows each listing."""
-    from app.db import database
+    from app.db import write_transaction
     from app.records import audit
-    with database.atomic():
-        before = {"kiosk_interval": unit.kiosk_interval}
+
+    @write_transaction
+    def write():
+        before = {"kiosk_interval": Unit.get_by_id(unit.id).kiosk_interval}
         unit.kiosk_interval = clamp_interval(seconds)
         unit.save(only=[Unit.kiosk_interval])
         audit.record("unit.kiosk_interval", "unit", unit.id, before=before,
                      after={"kiosk_interval": unit.kiosk_interval}, user=user)
+    write()
     return unit

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.db import database
+from app.db import write_transaction
 from app.models import AuditEvent, Category, Listing, Region
 from app.records import audit
 from app.records import listings as records
@@ -149,9 +149,11 @@ def restore(listing: Listing, version: Version, user, seen_version) -> Listing:
     photo_bytes = None
     if photo_outcome(listing, version) == "restored":
         photo_bytes = _photo_file(old["photo"]).read_bytes()
-    with database.atomic():  # the save and its explanation in the log: both or neither
+    @write_transaction  # the save and its explanation in the log: both or neither
+    def save_and_explain():
         saved = records.save_listing(listing, None, data, user, photo_bytes)
         audit.record(RESTORE_ACTION, "listing", listing.id, user=user,
                      after={"restored_version": version.number,
                             "restored_event": version.event.id})
-    return saved
+        return saved
+    return save_and_explain()

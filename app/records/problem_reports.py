@@ -7,7 +7,7 @@ import hmac
 from flask import current_app
 from peewee import fn
 
-from app.db import database
+from app.db import write_transaction
 from app.directory.publishing import public_listings
 from app.models import Listing, ProblemReport, PublicFormUse, now
 from app.records import access, audit
@@ -58,14 +58,18 @@ def submit(listing_id: int, reason: str, note: str, contact: str, address: str) 
         raise ReportError(translate("Pilih alasan laporan."))
     if len(note) > NOTE_MAX or len(contact) > CONTACT_MAX:
         raise ReportError(translate("Catatan atau kontak terlalu panjang."))
-    with database.atomic():
-        if not public_listings().where(Listing.id == listing_id).exists():
-            raise ReportError(translate("Jasa ini tidak ditemukan atau sudah tidak tayang."), 404)
-        if _over_limit(address or ""):
-            raise ReportError(translate("Terlalu banyak laporan dari sambungan ini. Coba lagi "
-                                        "dalam satu jam."), 429)
-        return ProblemReport.create(listing=listing_id, reason=reason, note=note,
-                                    reporter_contact=contact)
+    return _store(listing_id, reason, note, contact, address)
+
+
+@write_transaction
+def _store(listing_id: int, reason: str, note: str, contact: str, address: str):
+    if not public_listings().where(Listing.id == listing_id).exists():
+        raise ReportError(translate("Jasa ini tidak ditemukan atau sudah tidak tayang."), 404)
+    if _over_limit(address or ""):
+        raise ReportError(translate("Terlalu banyak laporan dari sambungan ini. Coba lagi "
+                                    "dalam satu jam."), 429)
+    return ProblemReport.create(listing=listing_id, reason=reason, note=note,
+                                reporter_contact=contact)
 
 
 def open_reports(user):
@@ -80,17 +84,21 @@ def resolve(report_id: int, resolution: str, user) -> ProblemReport:
     """Close a report as fixed or not a problem; the reporter's contact is then forgotten."""
     if resolution not in RESOLUTIONS:
         raise ReportError(translate("Pilih hasil pemeriksaan."))
-    with database.atomic():
-        report = open_reports(user).where(ProblemReport.id == report_id).first()
-        if report is None:
-            raise ReportError(translate("Laporan tidak ditemukan atau sudah diselesaikan."), 404)
-        before = {"reason": report.reason, "resolution": ""}
-        report.resolved_at, report.resolution = now(), resolution
-        report.resolved_by, report.reporter_contact = user, ""
-        report.save()
-        audit.record("report.resolve", "problem_report", report.id, user=user, before=before,
-                     after={"reason": report.reason, "resolution": resolution,
-                            "listing": report.listing_id})
+    return _close(report_id, resolution, user)
+
+
+@write_transaction
+def _close(report_id: int, resolution: str, user) -> ProblemReport:
+    report = open_reports(user).where(ProblemReport.id == report_id).first()
+    if report is None:
+        raise ReportError(translate("Laporan tidak ditemukan atau sudah diselesaikan."), 404)
+    before = {"reason": report.reason, "resolution": ""}
+    report.resolved_at, report.resolution = now(), resolution
+    report.resolved_by, report.reporter_contact = user, ""
+    report.save()
+    audit.record("report.resolve", "problem_report", report.id, user=user, before=before,
+                 after={"reason": report.reason, "resolution": resolution,
+                        "listing": report.listing_id})
     return report
 
 

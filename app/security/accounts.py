@@ -9,7 +9,7 @@ from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.config import DATA_DIR
-from app.db import database, locked, write_transaction
+from app.db import locked, write_transaction
 from app.models import ROLES, LoginFailure, SetupToken, User, now
 from app.records import access, audit
 from app.security import sessions
@@ -82,8 +82,8 @@ def temporary_password() -> str:
     return "-".join(chars[i:i + 5] for i in range(0, 15, 5))
 
 
-def _set_password(user: User, password: str, must_change: bool):
-    user.password_hash = hash_password(password)
+def _set_password(user: User, password_hash: str, must_change: bool):
+    user.password_hash = password_hash
     user.must_change_password = must_change
     user.password_changed_at = now()
     user.save(only=[User.password_hash, User.must_change_password, User.password_changed_at])
@@ -102,15 +102,19 @@ def create_user(unit, username: str, password: str, role: str = "admin",
     problem = password_problem(password, username)
     if problem:
         raise AccountError(problem)
-    with database.atomic():
-        if User.select().where(User.username == username).exists():
-            raise AccountError(translate("Nama pengguna sudah dipakai."))
-        user = User.create(unit=unit, username=username, full_name=(full_name or "").strip(),
-                           password_hash=hash_password(password), role=role,
-                           must_change_password=must_change)
-        audit.record("user.create", "user", user.id, after={
-            "username": username, "role": role, "unit": user.unit_id,
-            "full_name": user.full_name})
+    return _add_user(unit, username, hash_password(password), role, full_name, must_change)
+
+
+@write_transaction
+def _add_user(unit, username, password_hash, role, full_name, must_change) -> User:
+    if User.select().where(User.username == username).exists():
+        raise AccountError(translate("Nama pengguna sudah dipakai."))
+    user = User.create(unit=unit, username=username, full_name=(full_name or "").strip(),
+                       password_hash=password_hash, role=role,
+                       must_change_password=must_change)
+    audit.record("user.create", "user", user.id, after={
+        "username": username, "role": role, "unit": user.unit_id,
+        "full_name": user.full_name})
     return user
 
 
@@ -169,11 +173,21 @@ def set_enabled(user: User, enabled: bool) -> User:
 def reset_password(user: User) -> str:
     """Give a user a temporary password to change at next login; return it (shown once)."""
     temporary = temporary_password()
-    with database.atomic():
-        _set_password(user, temporary, must_change=True)
-        sessions.end_all(user)
-        audit.record("password.reset", "user", user.id, after={"must_change_password": True})
+    _write_password(user, hash_password(temporary), must_change=True, action="password.reset",
+                    after={"must_change_password": True})
     return temporary
+
+
+@write_transaction
+def _write_password(user: User, password_hash: str, must_change: bool, action: str,
+                    after: dict, keep_token: str | None = None) -> None:
+    """Set the password (hashed before: scrypt is slow on purpose, the write lock waits for
+    no one), end the user's sessions (but `keep_token`'s), audit `action`."""
+    _set_password(user, password_hash, must_change=must_change)
+    ended = sessions.end_all(user, keep_token=keep_token)
+    if "other_sessions_ended" in after:
+        after = dict(after, other_sessions_ended=ended)
+    audit.record(action, "user", user.id, after=after)
 
 
 def check_current_password(user: User, password: str, address: str,
@@ -185,9 +199,7 @@ def check_current_password(user: User, password: str, address: str,
         return translate("Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)s detik.",
                          seconds=wait)
     if not check_password_hash(user.password_hash, password or ""):
-        with database.atomic():
-            record_failure(keys)
-            audit.record("password.check_failed", "user", user.id)
+        _failed(keys, "password.check_failed", user.id)
         return translate("Kata sandi saat ini salah.")
     return None
 
@@ -199,12 +211,8 @@ def change_password(user: User, new: str, keep_token: str | None = None) -> None
         problem = translate("Kata sandi baru harus berbeda dari kata sandi lama.")
     if problem:
         raise AccountError(problem)
-    with database.atomic():
-        was_forced = user.must_change_password
-        _set_password(user, new, must_change=False)
-        ended = sessions.end_all(user, keep_token=keep_token)
-        audit.record("password.change", "user", user.id, after={
-            "forced": was_forced, "other_sessions_ended": ended})
+    _write_password(user, hash_password(new), must_change=False, action="password.change", after={
+        "forced": user.must_change_password, "other_sessions_ended": 0}, keep_token=keep_token)
 
 
 # --- throttling ------------------------------------------------------------------------
@@ -217,6 +225,13 @@ def throttle_keys(kind: str, username: str, address: str) -> list[str]:
 def record_failure(keys: list[str]) -> None:
     for key in keys:
         LoginFailure.create(key=key)
+
+
+@write_transaction
+def _failed(keys: list[str], action: str, user_id, **details) -> None:
+    """Count a failed attempt towards the throttle, and audit it."""
+    record_failure(keys)
+    audit.record(action, "user", user_id, **details)
 
 
 def clear_failures(key: str) -> None:
@@ -256,10 +271,7 @@ def authenticate(username: str, password: str, address: str, free_failures: int 
     stored = user.password_hash if user else _dummy_hash(password_hash_method())
     valid = check_password_hash(stored, password or "")
     if not (user and valid and user.is_enabled):
-        with database.atomic():
-            record_failure(keys)
-            audit.record("login.failed", "user", user.id if user else None,
-                         username=(username or "")[:60])
+        _failed(keys, "login.failed", user.id if user else None, username=(username or "")[:60])
         return None, translate("Nama pengguna atau kata sandi salah.")
     clear_failures(keys[0])
     return user, None
@@ -278,10 +290,13 @@ def needs_setup() -> bool:
 def new_setup_token() -> str:
     """Make a fresh one-time token (older unused ones stop working)."""
     token = secrets.token_urlsafe(24)
-    with database.atomic():
-        SetupToken.delete().where(SetupToken.used_at.is_null()).execute()
-        SetupToken.create(token_hash=_digest(token))
+    write_transaction(_replace_setup_token)(token)
     return token
+
+
+def _replace_setup_token(token: str) -> None:
+    SetupToken.delete().where(SetupToken.used_at.is_null()).execute()
+    SetupToken.create(token_hash=_digest(token))
 
 
 def setup_token_valid(token: str) -> bool:
@@ -289,11 +304,11 @@ def setup_token_valid(token: str) -> bool:
         SetupToken.token_hash == _digest(token or ""), SetupToken.used_at.is_null()).exists()
 
 
+@write_transaction
 def complete_setup(token: str, unit, username: str, password: str, full_name: str) -> User:
     """Create the first superadmin with a valid token and spend the token."""
-    with database.atomic():
-        if not setup_token_valid(token):
-            raise AccountError(translate("Tautan penyiapan ini tidak berlaku lagi."))
-        user = create_user(unit, username, password, "superadmin", full_name)
-        SetupToken.update(used_at=now()).where(SetupToken.token_hash == _digest(token)).execute()
+    if not setup_token_valid(token):
+        raise AccountError(translate("Tautan penyiapan ini tidak berlaku lagi."))
+    user = create_user(unit, username, password, "superadmin", full_name)
+    SetupToken.update(used_at=now()).where(SetupToken.token_hash == _digest(token)).execute()
     return user

@@ -12,7 +12,7 @@ import secrets
 from flask import current_app, flash, g, redirect, request, session
 from flask_login import login_url, login_user, logout_user
 
-from app.db import database
+from app.db import is_busy_error, write_transaction
 from app.models import User, UserSession, now
 from app.records import audit
 from app.web.i18n import N_, translate
@@ -40,15 +40,19 @@ def log_in(user: User, method: str = "password") -> None:
     """Start a fresh session for `user`: the old cookie's contents are dropped (rotation)."""
     session.clear()
     token = secrets.token_urlsafe(32)
-    with database.atomic():
-        _purge_stale()
-        UserSession.create(token_hash=_digest(token), user=user,
-                           address=(request.remote_addr or "")[:64])
-        user.last_login_at = now()
-        user.save(only=[User.last_login_at])
-        audit.record("login", "user", user.id, user=user, after={"method": method})
+    _start(user, token, method)
     login_user(user)
     session[TOKEN_KEY] = token
+
+
+@write_transaction
+def _start(user: User, token: str, method: str) -> None:
+    _purge_stale()
+    UserSession.create(token_hash=_digest(token), user=user,
+                       address=(request.remote_addr or "")[:64])
+    user.last_login_at = now()
+    User.update(last_login_at=user.last_login_at).where(User.id == user.id).execute()
+    audit.record("login", "user", user.id, user=user, after={"method": method})
 
 
 def _purge_stale() -> None:
@@ -62,13 +66,16 @@ def _purge_stale() -> None:
 
 def log_out(user: User) -> None:
     """End this browser's session, in the database and in the cookie."""
-    token = current_token()
-    with database.atomic():
-        if token:
-            UserSession.delete().where(UserSession.token_hash == _digest(token)).execute()
-        audit.record("logout", "user", user.id, user=user)
+    _end(user, current_token())
     logout_user()
     session.clear()
+
+
+@write_transaction
+def _end(user: User, token: str | None) -> None:
+    if token:
+        UserSession.delete().where(UserSession.token_hash == _digest(token)).execute()
+    audit.record("logout", "user", user.id, user=user)
 
 
 def forget() -> None:
@@ -79,14 +86,16 @@ def forget() -> None:
 
 def rotate(user: User) -> None:
     """Replace this browser's session token, e.g. after a password change."""
-    old = current_token()
-    token = secrets.token_urlsafe(32)
-    with database.atomic():
-        if old:
-            UserSession.delete().where(UserSession.token_hash == _digest(old)).execute()
-        UserSession.create(token_hash=_digest(token), user=user,
-                           address=(request.remote_addr or "")[:64])
+    old, token = current_token(), secrets.token_urlsafe(32)
+    write_transaction(_replace)(user, old, token)
     session[TOKEN_KEY] = token
+
+
+def _replace(user: User, old: str | None, token: str) -> None:
+    if old:
+        UserSession.delete().where(UserSession.token_hash == _digest(old)).execute()
+    UserSession.create(token_hash=_digest(token), user=user,
+                       address=(request.remote_addr or "")[:64])
 
 
 def end_all(user: User, keep_token: str | None = None) -> int:
@@ -123,16 +132,29 @@ def load_user(user_id) -> User | None:
     reason = _expiry_reason(row, moment)
     user = row.user
     if reason or not user.is_enabled:
-        with database.atomic():
-            row.delete_instance()
-            if reason:
-                audit.record("session.expired", "user", user.id, user=user)
+        write_transaction(_expire)(row, user, reason)
         session.clear()
         g.session_end_message = reason
         return None
     if moment - row.last_seen_at >= TOUCH_EVERY:
-        UserSession.update(last_seen_at=moment).where(UserSession.id == row.id).execute()
+        _touch(row, moment)
     return user
+
+
+def _expire(row: UserSession, user: User, reason: str | None) -> None:
+    UserSession.delete().where(UserSession.id == row.id).execute()
+    if reason:
+        audit.record("session.expired", "user", user.id, user=user)
+
+
+def _touch(row: UserSession, moment: dt.datetime) -> None:
+    """Note the session's last activity, unless another write holds the database (a long
+    import): then the next request notes it. A page is worth more than this write."""
+    try:
+        UserSession.update(last_seen_at=moment).where(UserSession.id == row.id).execute()
+    except Exception as exc:
+        if not is_busy_error(exc):
+            raise
 
 
 # --- the step between password and 2FA code --------------------------------------------

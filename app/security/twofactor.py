@@ -14,7 +14,7 @@ import time
 import pyotp
 from flask import current_app
 
-from app.db import database
+from app.db import write_transaction
 from app.models import AppSetting, RecoveryCode, User, now
 from app.records import audit
 from app.security import accounts, sessions
@@ -104,11 +104,15 @@ def enable(user: User, code: str) -> list[str]:
     if step is None:
         raise TwoFactorError(translate("Kode salah. Periksa jam di ponsel Anda, lalu masukkan "
                                        "kode yang sedang tampil di aplikasi."))
-    with database.atomic():
-        user.totp_enabled_at, user.totp_last_step = now(), step
-        user.save(only=[User.totp_enabled_at, User.totp_last_step])
-        codes = _new_recovery_codes(user)
-        audit.record("2fa.enable", "user", user.id)
+    return _turn_on(user, step)
+
+
+@write_transaction
+def _turn_on(user: User, step: int) -> list[str]:
+    user.totp_enabled_at, user.totp_last_step = now(), step
+    user.save(only=[User.totp_enabled_at, User.totp_last_step])
+    codes = _new_recovery_codes(user)
+    audit.record("2fa.enable", "user", user.id)
     return codes
 
 
@@ -122,19 +126,21 @@ def disable(user: User) -> None:
     """Turn off the user's own 2FA (after re-authentication), unless it is required."""
     if required():
         raise TwoFactorError(translate("Verifikasi dua langkah diwajibkan untuk semua akun."))
-    with database.atomic():
-        _remove(user)
-        audit.record("2fa.disable", "user", user.id)
+    _turn_off(user, "2fa.disable")
 
 
 def reset(user: User) -> None:
     """Remove a user's 2FA for a superadmin (lost phone); the user is signed out."""
-    with database.atomic():
-        was_enabled = is_enabled(user)
-        _remove(user)
+    _turn_off(user, "2fa.reset", before={"enabled": is_enabled(user)}, after={"enabled": False},
+              sign_out=True)
+
+
+@write_transaction
+def _turn_off(user: User, action: str, before=None, after=None, sign_out=False) -> None:
+    _remove(user)
+    if sign_out:
         sessions.end_all(user)
-        audit.record("2fa.reset", "user", user.id, before={"enabled": was_enabled},
-                     after={"enabled": False})
+    audit.record(action, "user", user.id, before=before, after=after)
 
 
 # --- recovery codes ---------------------------------------------------------------
@@ -159,9 +165,13 @@ def regenerate_recovery_codes(user: User) -> list[str]:
     """Replace all recovery codes of an enrolled user; the old ones stop working."""
     if not is_enabled(user):
         raise TwoFactorError(translate("Verifikasi dua langkah belum aktif."))
-    with database.atomic():
-        codes = _new_recovery_codes(user)
-        audit.record("2fa.recovery_codes", "user", user.id)
+    return _replace_codes(user)
+
+
+@write_transaction
+def _replace_codes(user: User) -> list[str]:
+    codes = _new_recovery_codes(user)
+    audit.record("2fa.recovery_codes", "user", user.id)
     return codes
 
 
@@ -188,25 +198,31 @@ def verify_login(user: User, code: str, address: str, free_failures: int = 5):
     if wait:
         return None, translate("Terlalu banyak percobaan gagal. Coba lagi dalam %(seconds)s "
                                "detik.", seconds=wait)
-    cleaned = _clean(code)
-    with database.atomic():
-        method = None
-        if _SIX_DIGITS.fullmatch(cleaned):
-            step = _accepted_step(_secret(user) or "", cleaned, user.totp_last_step)
-            if step is not None:
-                user.totp_last_step = step
-                user.save(only=[User.totp_last_step])
-                method = "totp"
-        elif len(cleaned) == 16 and _spend_recovery_code(user, cleaned):
-            method = "recovery"
-            audit.record("2fa.recovery_used", "user", user.id, user=user,
-                         after={"left": unused_recovery_codes(user)})
-        if method is None:
-            accounts.record_failure(keys)
-            audit.record("login.2fa_failed", "user", user.id, user=user)
-            return None, translate("Kode salah atau sudah dipakai.")
+    method = _check_code(user, _clean(code), keys)
+    return (method, None) if method else (None, translate("Kode salah atau sudah dipakai."))
+
+
+@write_transaction
+def _check_code(user: User, cleaned: str, keys: list[str]) -> str | None:
+    """Spend a TOTP step or a recovery code, or count a failure: "totp", "recovery", None."""
+    method = None
+    if _SIX_DIGITS.fullmatch(cleaned):
+        last_step = User.get_by_id(user.id).totp_last_step  # read again: a retry starts afresh
+        step = _accepted_step(_secret(user) or "", cleaned, last_step)
+        if step is not None:
+            user.totp_last_step = step
+            User.update(totp_last_step=step).where(User.id == user.id).execute()
+            method = "totp"
+    elif len(cleaned) == 16 and _spend_recovery_code(user, cleaned):
+        method = "recovery"
+        audit.record("2fa.recovery_used", "user", user.id, user=user,
+                     after={"left": unused_recovery_codes(user)})
+    if method is None:
+        accounts.record_failure(keys)
+        audit.record("login.2fa_failed", "user", user.id, user=user)
+    else:
         accounts.clear_failures(keys[0])
-    return method, None
+    return method
 
 
 # --- the "require 2FA for everyone" setting ----------------------------------------------
@@ -219,14 +235,14 @@ def required() -> bool:
     return bool(row and row.value == "1")
 
 
+@write_transaction
 def set_required(flag: bool) -> None:
-    with database.atomic():
-        before = required()
-        row, _ = AppSetting.get_or_create(key=REQUIRE_KEY, defaults={"value": "0"})
-        row.value = "1" if flag else "0"
-        row.save()
-        audit.record("setting.update", "setting", row.id, before={REQUIRE_KEY: before},
-                     after={REQUIRE_KEY: flag})
+    before = required()
+    row, _ = AppSetting.get_or_create(key=REQUIRE_KEY, defaults={"value": "0"})
+    row.value = "1" if flag else "0"
+    row.save()
+    audit.record("setting.update", "setting", row.id, before={REQUIRE_KEY: before},
+                 after={REQUIRE_KEY: flag})
 
 
 def needs_enrolment(user: User) -> bool:
