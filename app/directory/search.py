@@ -152,6 +152,13 @@ class _Fts5:
             "LIMIT ?)", [cls.expression(text, title_only, tags), limit]).fetchone()[0]
 
     @staticmethod
+    def stream(id_sql, params):
+        cursor = database.execute_sql(
+            f"SELECT title, body FROM listing_fts WHERE rowid IN ({id_sql})", params)
+        for title, body in cursor:
+            yield title.split(), body.split()
+
+    @staticmethod
     def read(ids):
         rows = database.execute_sql(
             "SELECT rowid, title, body, title_words, description FROM listing_fts "
@@ -199,6 +206,14 @@ class _Tsvector:
         if found is None:
             return None
         return f"(SELECT listing_id FROM listing_search WHERE {found[0]})", found[1]
+
+    @staticmethod
+    def stream(id_sql, params):
+        cursor = database.execute_sql(
+            f"SELECT title::text, body::text FROM listing_search WHERE listing_id IN ({id_sql})",
+            params)
+        for title, body in cursor:
+            yield _LEXEME.findall(title), _LEXEME.findall(body)
 
     @staticmethod
     def read(ids):
@@ -316,6 +331,14 @@ def matching(text: str, title_only: bool = False, tags=()):
     filter term of `tags` (filter_terms); None when there is neither."""
     found = matching_sql(text, title_only, tags)
     return SQL(*found) if found else None
+
+
+def terms_of(id_query):
+    """Yield the (title terms, body terms) of each listing `id_query` (a query selecting
+    listing ids) finds, one row at a time: the index of 100,000 listings is never held in
+    memory at once."""
+    sql, params = id_query.sql()
+    yield from _backend().stream(sql, params)
 
 
 def indexed_terms(ids) -> dict[int, Indexed]:
