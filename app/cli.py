@@ -20,7 +20,10 @@ def _setup_link(host: str, port: int) -> str:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Alamat yang didengar.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+# Waitress reads and writes the network itself; its threads only run the app, which
+# holds Python's lock. Four keep two cores busy: eight served fewer requests, more slowly
+# and in more memory (bench/RESULTS.md, 100,000 listings).
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
 @with_appcontext
 def serve_command(host, port, threads):
     """Jalankan server (waitress)."""

@@ -694,7 +694,8 @@ def main(argv=None) -> int:
                     help="in-process full requests after the latency run (0: skip)")
     ap.add_argument("--duration", type=int, default=15, help="seconds per HTTP target")
     ap.add_argument("--concurrency", type=int, default=16, help="open connections")
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads per process")
+    ap.add_argument("--threads", type=int, default=4,
+                    help="waitress threads per process (raja-kemas serve's default)")
     ap.add_argument("--processes", type=int, default=1, help="waitress processes (ports)")
     ap.add_argument("--cpus", default="0,1", help="taskset CPU list for the server ('' = any)")
     ap.add_argument("--python-client", action="store_true", help="do not use wrk")
