@@ -2,6 +2,7 @@
 
 Playwright drives the system Chromium at /usr/bin/chromium (never a downloaded browser).
 """
+import errno
 import io
 import os
 import shutil
@@ -99,6 +100,16 @@ def browser_app(folder: Path):
     })
 
 
+def run_until_closed(server) -> None:
+    """Run a waitress server until it is closed. Closing its socket while the loop waits
+    in select() ends the loop with EBADF: that is the stop, not an error."""
+    try:
+        server.run()
+    except OSError as exc:
+        if exc.errno != errno.EBADF:
+            raise
+
+
 class LiveServer:
     """The app served by waitress on 127.0.0.1 and a free port, in a daemon thread."""
 
@@ -108,8 +119,8 @@ class LiveServer:
         self._server = create_server(app, host="127.0.0.1", port=port, threads=threads)
         self.port = self._server.effective_port
         self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.run, daemon=True,
-                                        name="waitress-browser-test")
+        self._thread = threading.Thread(target=run_until_closed, args=(self._server,),
+                                        daemon=True, name="waitress-browser-test")
 
     def __enter__(self):
         self._thread.start()

@@ -11,14 +11,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from browser_support import run_until_closed
 from bs4 import BeautifulSoup
-from conftest import PASSWORD, form_payload
+from conftest import PASSWORD, form_payload, listing_data
 from spreadsheet_support import csv_bytes, problems, valid_row
 from test_conflict import form_values
 from waitress import create_server
 
 from app.db import database
-from app.models import Client, Listing, Unit
+from app.models import Client, Listing, Unit, User
+from app.records import listings as domain
 from app.security.accounts import create_user
 
 SESSIONS = 6
@@ -32,7 +34,7 @@ TIMEOUT = 120  # seconds a request may take before the test gives up on it
 def server(app):
     """The app served by waitress in a thread; its base URL."""
     served = create_server(app, host="127.0.0.1", port=0, threads=SESSIONS + 2)
-    thread = threading.Thread(target=served.run, daemon=True)
+    thread = threading.Thread(target=run_until_closed, args=(served,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{served.effective_port}"
     served.close()
@@ -163,9 +165,6 @@ def test_two_officers_changing_one_client_from_two_listings_at_once(
     """The client's internal fields are on the entry form of each of their listings: two
     officers saving two listings of one client at the same moment, each with other notes,
     get one save and one conflict panel, never a silent overwrite."""
-    from app.models import User
-    from app.records import listings as domain
-    from conftest import listing_data
     one = make_listing()
     with app.test_request_context(), database.connection_context():
         other = domain.save_listing(None, one.client, listing_data(title="Permak Celana"),
