@@ -114,6 +114,9 @@ def test_the_period_is_a_setting(app, admin, make_listing, monkeypatch, tmp_path
     listing = make_listing()
     age(listing, 31)
     assert worklist_titles(admin) == []
+    # Searched once with 90 days: the search's SQL, written once (db.prepared), must
+    # follow the setting.
+    assert "Penjahit Pakaian" in app.test_client().get("/?q=jahit").text
     app.config["CONFIRM_DAYS"] = 30
     assert worklist_titles(admin) == ["Penjahit Pakaian"]
     assert "Penjahit Pakaian" in app.test_client().get("/?q=jahit").text

@@ -12,6 +12,7 @@ from app.directory.publishing import (
     PublicListing,
     public_cards,
     public_listings,
+    rules_key,
     to_public,
 )
 from app.directory.search import MAX_QUERY_CHARS, filter_and_rank
@@ -147,7 +148,7 @@ class _Search:
             if found and (self.q or not title_only):
                 self.match[name] = (found[0], len(found[1]))
                 self.values.update({f"{name}{n}": p for n, p in enumerate(found[1])})
-        self.shape = (today, tuple(bool(getattr(filters, f)) for f in
+        self.shape = (rules_key(today), tuple(bool(getattr(filters, f)) for f in
                                    ("unit", "category", "kecamatan", "kabupaten", "open_now")),
                       tuple(sorted(self.match.items())))
 

@@ -83,6 +83,12 @@ def public_listings(today: dt.date | None = None, channels=()):
                    *wanted))
 
 
+def rules_key(today: dt.date) -> tuple:
+    """What public_listings(today) depends on besides the database and the channels: part
+    of the key of SQL written once (db.prepared)."""
+    return today, visible_since(today)
+
+
 def family_consent_missing(listing: Listing) -> bool:
     """True if a family member is the contact but their own consent is not recorded."""
     return listing.contact_relation == "keluarga" and not (
@@ -309,7 +315,7 @@ def public_cards(ids, today: dt.date | None = None) -> list[PublicListing]:
     def build(slot):  # written by peewee once a day (db.prepared)
         return public_listings(today).where(id_in(Listing.id, slot("ids"))).select(*CARD_COLUMNS)
     rows = {}
-    for raw in run_prepared(("cards", today), build, {"ids": ids_value(ids)}):
+    for raw in run_prepared(("cards", *rules_key(today)), build, {"ids": ids_value(ids)}):
         row = CardRow._make(convert(value) if convert and value is not None else value
                             for convert, value in zip(_CONVERTERS, raw))
         rows[row.id] = row
