@@ -19,6 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--lang=id"]
 
+TIMEOUT_MS = 8_000  # the longest a browser step or an expect() waits: a broken page fails fast
 PHONE = {"width": 360, "height": 740}
 KIOSK = {"width": 1920, "height": 1080}
 
@@ -58,12 +59,21 @@ def browser(request):
     if path is None:
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api.expect.set_options(timeout=TIMEOUT_MS)
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=path, headless=True,
                                               args=CHROMIUM_ARGS)
         request.session.stash[_SESSION_BROWSER] = chromium
         yield chromium
         chromium.close()
+
+
+def fresh_page(browser, viewport=PHONE, **options):
+    """A page in a new context (no cookies, cold cache) in Indonesian, whose steps wait at
+    most TIMEOUT_MS; `options` go to the context (user_agent, java_script_enabled, ...)."""
+    context = browser.new_context(viewport=viewport, locale="id-ID", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
 
 
 def _close_pages(chromium, keep=()):

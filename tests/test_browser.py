@@ -12,8 +12,10 @@ import pytest
 from browser_support import (
     KIOSK,
     PHONE,
+    TIMEOUT_MS,
     LiveServer,
     browser_app,
+    fresh_page,
     horizontal_overflow,
     photo_file,
     require_browser,
@@ -26,7 +28,6 @@ from playwright.sync_api import expect  # noqa: E402
 from app.db import database  # noqa: E402
 from app.security import accounts  # noqa: E402
 
-TIMEOUT_MS = 8_000
 PASSWORD = "kopi pagi di Wonomulyo"
 SECRETS = ("Rudi Hartono Saputra", "PB-77/2025", "CATATAN-RAHASIA")
 NO_RESULT = "Belum ada jasa yang cocok"
@@ -44,9 +45,7 @@ def site(tmp_path_factory):
 
 
 def new_page(browser, viewport=PHONE, **options):
-    context = browser.new_context(viewport=viewport, locale="id-ID", **options)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = fresh_page(browser, viewport, **options)
     page.js_errors = []
     page.on("pageerror", lambda error: page.js_errors.append(str(error)))
     page.on("console", lambda message: _console_error(page, message))
@@ -78,11 +77,6 @@ def assert_not_reloaded(page):
 
 def public_text(page) -> str:
     return page.content() + page.locator("body").inner_text()
-
-
-@pytest.fixture(autouse=True)
-def _bounded_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
 
 
 def test_first_time_admin_publishes_and_public_finds_it(site, browser):

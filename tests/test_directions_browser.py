@@ -6,6 +6,7 @@ from browser_support import (
     PHONE,
     LiveServer,
     browser_app,
+    fresh_page,
     horizontal_overflow,
     require_browser,
     screenshot,
@@ -20,8 +21,6 @@ from app.db import database  # noqa: E402
 from app.models import Unit  # noqa: E402
 from app.records import listings  # noqa: E402
 from app.security.accounts import create_user  # noqa: E402
-
-TIMEOUT_MS = 8_000
 
 
 @pytest.fixture(scope="module")
@@ -39,19 +38,8 @@ def site(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(autouse=True)
-def _bounded_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-
-
-def new_page(browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
-
-
 def test_the_detail_page_offers_directions_without_a_map(site, browser):
-    page = new_page(browser)
+    page = fresh_page(browser)
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(site(f"/jasa/{site.shop.id}-{site.shop.slug}"))
@@ -71,7 +59,7 @@ def test_the_detail_page_offers_directions_without_a_map(site, browser):
 
 
 def test_the_entry_screen_checks_the_location_as_the_officer_types(site, browser):
-    page = new_page(browser)
+    page = fresh_page(browser)
     page.goto(site("/masuk"))
     page.get_by_label("Nama pengguna", exact=True).fill("admin")
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)

@@ -12,6 +12,7 @@ from browser_support import (
     PHONE,
     LiveServer,
     browser_app,
+    fresh_page,
     require_browser,
     screenshot,
 )
@@ -25,7 +26,6 @@ from app.models import Category, Unit  # noqa: E402
 from app.records import listings, units  # noqa: E402
 from app.security.accounts import create_user  # noqa: E402
 
-TIMEOUT_MS = 8_000
 HTMX = "/static/vendor/htmx-"
 
 
@@ -53,16 +53,10 @@ def site(tmp_path_factory):
         yield server
 
 
-@pytest.fixture(autouse=True)
-def _bounded_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-
-
 def new_page(browser, viewport=PHONE, **options):
     """A fresh phone-sized context (cold cache) that records requests and script errors."""
-    context = browser.new_context(viewport=viewport, locale="id-ID", **options)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = fresh_page(browser, viewport, **options)
+    context = page.context
     page.requested, page.fetched, page.errors = [], [], []
     # The context also sees what the service worker fetches (its precache included).
     context.on("request", lambda request: page.requested.append(request.url))

@@ -5,9 +5,9 @@ import re
 
 import pytest
 from browser_support import (
-    PHONE,
     LiveServer,
     browser_app,
+    fresh_page,
     horizontal_overflow,
     require_browser,
     screenshot,
@@ -53,8 +53,7 @@ def monday_morning():
 
 
 def test_ticking_open_now_shows_only_open_services(chromium, site, monday_morning):
-    page = chromium.new_context(viewport=PHONE, locale="id-ID").new_page()
-    page.set_default_timeout(8_000)
+    page = fresh_page(chromium)
     page.goto(site("/"))
     expect(page.locator("#results h3")).to_have_count(3)
     page.get_by_label("Buka sekarang").check()
@@ -75,8 +74,7 @@ def test_ticking_open_now_shows_only_open_services(chromium, site, monday_mornin
 
 
 def test_the_hours_editor_on_a_phone(chromium, site):
-    page = chromium.new_context(viewport=PHONE, locale="id-ID").new_page()
-    page.set_default_timeout(8_000)
+    page = fresh_page(chromium)
     page.goto(site("/masuk"))
     page.get_by_label("Nama pengguna", exact=True).fill("petugas")
     page.get_by_label("Kata sandi", exact=True).fill(PASSWORD)

@@ -2,9 +2,9 @@
 on the field, then the thanks back on the listing's page; the office sees it queued."""
 import pytest
 from browser_support import (
-    PHONE,
     LiveServer,
     browser_app,
+    fresh_page,
     horizontal_overflow,
     require_browser,
     screenshot,
@@ -33,8 +33,7 @@ def site(tmp_path_factory):
 
 
 def test_a_visitor_reports_a_wrong_number_on_a_phone(chromium, site):
-    page = chromium.new_context(viewport=PHONE, locale="id-ID").new_page()
-    page.set_default_timeout(8_000)
+    page = fresh_page(chromium)
     page.goto(site(site.listing_url))
     page.get_by_role("link", name="Laporkan masalah").click()
     expect(page.get_by_role("heading", name="Laporkan masalah")).to_be_visible()

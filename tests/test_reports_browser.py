@@ -23,6 +23,7 @@ from browser_support import (
     SCREENSHOT_DIR,
     LiveServer,
     browser_app,
+    fresh_page,
     horizontal_overflow,
     require_browser,
     screenshot,
@@ -38,7 +39,6 @@ from app.models import Category, DailyStat, Region, Unit  # noqa: E402
 from app.office import reports
 from app.security.accounts import create_user  # noqa: E402
 
-TIMEOUT_MS = 8_000
 DESKTOP = {"width": 1280, "height": 800}
 # A4 (210 × 297 mm) less the report's @page margins (14 mm each side, 14 + 16 mm top and
 # bottom), at 96 px per inch: the screenshot is laid out as wide as the printed text.
@@ -124,15 +124,13 @@ def recorded(site, browser):
 
     # A person on a phone opens a listing and taps WhatsApp and Telepon: counted once each.
     listing = site.listings[3][0]
-    context = browser.new_context(viewport=PHONE, locale="id-ID", user_agent=ANDROID)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = fresh_page(browser, user_agent=ANDROID)
     page.goto(site(f"/jasa/{listing.id}"))
     expect(page.get_by_role("heading", level=1)).to_have_text(LISTINGS[3][0])
     for name in ("Chat WhatsApp", "Telepon"):
         href = page.get_by_role("link", name=name, exact=True).evaluate("a => a.href")
         assert page.request.get(href, max_redirects=0).status == 302
-    context.close()
+    page.context.close()
     day = counts.setdefault((listing.id, today), [0, 0, 0])
     day[0], day[1], day[2] = day[0] + 1, day[1] + 1, day[2] + 1
     with site.app.app_context(), database.connection_context():
@@ -152,18 +150,11 @@ def totals(counts, start, end=None):
     return {"views": sums[0], "whatsapp": sums[1], "phone": sums[2], "contacts": sums[1] + sums[2]}
 
 
-@pytest.fixture(autouse=True)
-def _bounded_expect():
-    expect.set_options(timeout=TIMEOUT_MS)
-
-
 # --------------------------------------------------------------------------- helpers
 
 def signed_in(site, browser, viewport, language=None):
     """A page of a fresh context, signed in as the unit's admin through the login form."""
-    context = browser.new_context(viewport=viewport, locale="id-ID")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = fresh_page(browser, viewport)
     page.js_errors = []
     page.on("pageerror", lambda error: page.js_errors.append(str(error)))
     page.goto(site("/masuk"))
