@@ -8,7 +8,6 @@ reaches MATCH (SQLite) or to_tsquery (PostgreSQL), so nothing typed is syntax.
 Both backends index the same text; the public order by relevance is app/directory/ranking.py's,
 made from these index words so that it is the same on both.
 """
-import json
 import re
 import unicodedata
 from functools import lru_cache
@@ -17,7 +16,7 @@ from typing import NamedTuple
 from peewee import SQL
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-from app.db import database, is_sqlite, write_transaction
+from app.db import database, ids_value, is_sqlite, write_transaction
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 8
@@ -162,7 +161,7 @@ class _Fts5:
     def read(ids):
         rows = database.execute_sql(
             "SELECT rowid, title, body, title_words, description FROM listing_fts "
-            "WHERE rowid IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+            "WHERE rowid IN (SELECT value FROM json_each(?))", [ids])
         return {i: Indexed(*(text.split() for text in texts)) for i, *texts in rows}
 
 
@@ -342,11 +341,8 @@ def terms_of(id_query):
 
 
 def indexed_terms(ids) -> dict[int, Indexed]:
-    """What the index holds for each listing id, read in chunks of 5,000."""
-    ids, found = [int(i) for i in ids], {}
-    for start in range(0, len(ids), 5000):
-        found.update(_backend().read(ids[start:start + 5000]))
-    return found
+    """What the index holds for each listing id (a ranking's candidates: a few hundred)."""
+    return _backend().read(ids_value(ids))
 
 
 def is_filter_term(term: str) -> bool:
