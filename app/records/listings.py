@@ -176,7 +176,8 @@ def _write(listing, client, data, client_data, consent_data, phone, stored, user
         # internal fields are on the form of each of their listings, so a form filled
         # before the client changed (through another listing) is a conflict too.
         client = locked(Client.select().where(Client.id == client.id)).get()
-        if str(data.get("client_version") or client.version) != str(client.version):
+        seen = data.get("client_version")  # None or "": not checked (import, restore)
+        if seen not in (None, "") and str(seen) != str(client.version):
             _conflict(None, as_saved, phone.e164, client, record="client")
     if not is_new:
         # The version check and the claim are one statement: of two simultaneous saves

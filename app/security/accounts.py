@@ -174,20 +174,19 @@ def reset_password(user: User) -> str:
     """Give a user a temporary password to change at next login; return it (shown once)."""
     temporary = temporary_password()
     _write_password(user, hash_password(temporary), must_change=True, action="password.reset",
-                    after={"must_change_password": True})
+                    audited=lambda ended: {"must_change_password": True})
     return temporary
 
 
 @write_transaction
 def _write_password(user: User, password_hash: str, must_change: bool, action: str,
-                    after: dict, keep_token: str | None = None) -> None:
+                    audited, keep_token: str | None = None) -> None:
     """Set the password (hashed before: scrypt is slow on purpose, the write lock waits for
-    no one), end the user's sessions (but `keep_token`'s), audit `action`."""
+    no one), end the user's sessions (but `keep_token`'s), audit `action` with what
+    `audited(number of sessions ended)` returns."""
     _set_password(user, password_hash, must_change=must_change)
     ended = sessions.end_all(user, keep_token=keep_token)
-    if "other_sessions_ended" in after:
-        after = dict(after, other_sessions_ended=ended)
-    audit.record(action, "user", user.id, after=after)
+    audit.record(action, "user", user.id, after=audited(ended))
 
 
 def check_current_password(user: User, password: str, address: str,
@@ -211,8 +210,10 @@ def change_password(user: User, new: str, keep_token: str | None = None) -> None
         problem = translate("Kata sandi baru harus berbeda dari kata sandi lama.")
     if problem:
         raise AccountError(problem)
-    _write_password(user, hash_password(new), must_change=False, action="password.change", after={
-        "forced": user.must_change_password, "other_sessions_ended": 0}, keep_token=keep_token)
+    forced = user.must_change_password
+    _write_password(user, hash_password(new), must_change=False, action="password.change",
+                    audited=lambda ended: {"forced": forced, "other_sessions_ended": ended},
+                    keep_token=keep_token)
 
 
 # --- throttling ------------------------------------------------------------------------
